@@ -1,0 +1,1 @@
+"""Consulta: stakeholder consultations on draft policy recommendations."""

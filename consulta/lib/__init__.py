@@ -1,0 +1,1 @@
+"""Small helpers that import nothing from Django, so they can be tested alone."""
