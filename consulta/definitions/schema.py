@@ -6,6 +6,7 @@ an over-long programme …) is reported. Each problem names its path in the file
 `sessions[2].start`, so the author can find it.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -98,8 +99,8 @@ class FrameworkDef(Part):
 
 class EngagementDef(Part):
     title: Line
-    date: date | None = None
-    until: date | None = None
+    date: dt.date | None = None
+    until: dt.date | None = None
     place: Annotated[str, Field(max_length=200)] = ""
     description: Text = ""
 

@@ -1,6 +1,5 @@
 import secrets
 from datetime import timedelta
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -10,9 +9,7 @@ from django.utils import timezone
 
 from consulta.consultations.models import Consultation
 from consulta.definitions.loader import load_file
-
-DEMO_FILE = Path(__file__).resolve().parents[2] / "missing-migrants-2024.yaml"
-REHEARSAL_SLUG = "missing-migrants-rehearsal"
+from consulta.demo import DEMO_FILE, REHEARSAL_SLUG
 ORGANISER = "organiser"
 
 

@@ -1,0 +1,8 @@
+"""Consulta's settings with a throw-away secret key, so the suite runs without configuration."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+from consulta.settings import *  # noqa: E402, F403
