@@ -5,4 +5,4 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
-from consulta.settings import *  # noqa: E402, F403
+from consulta.settings import *  # noqa: F403

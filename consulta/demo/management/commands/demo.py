@@ -10,6 +10,7 @@ from django.utils import timezone
 from consulta.consultations.models import Consultation
 from consulta.definitions.loader import load_file
 from consulta.demo import DEMO_FILE, REHEARSAL_SLUG
+
 ORGANISER = "organiser"
 
 
