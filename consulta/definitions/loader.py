@@ -50,7 +50,7 @@ class LoadReport:
 
     def lines(self) -> list[str]:
         out = []
-        for kind in sorted(set(self.created) | set(self.updated) | set(self.deleted)):
+        for kind in sorted(set(+self.created) | set(+self.updated) | set(+self.deleted)):
             out.append(
                 f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated, "
                 f"{self.deleted[kind]} deleted"
