@@ -57,6 +57,13 @@ class LoadReport:
             )
         return out or ["nothing changed"]
 
+    def summary(self) -> str:
+        created, updated = sum(self.created.values()), sum(self.updated.values())
+        deleted = sum(self.deleted.values())
+        if not (created or updated or deleted):
+            return "nothing changed"
+        return f"{created} created, {updated} updated, {deleted} deleted"
+
 
 def load_file(path: Path, **options) -> LoadReport:
     try:

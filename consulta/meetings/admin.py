@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from consulta.lib.schedule import programme_fit, time_zone_problem
 from consulta.meetings.models import ProgrammeItem, Session
@@ -49,7 +50,7 @@ class ProgrammeFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         session = self.instance
-        if not (session.starts_at and session.ends_at):
+        if not (session.starts_at and session.ends_at) or session.ends_at <= session.starts_at:
             return
         durations = [
             form.cleaned_data["duration_minutes"]
@@ -60,7 +61,7 @@ class ProgrammeFormSet(forms.BaseInlineFormSet):
         ]
         problem = programme_fit(session.starts_at, session.ends_at, durations).error()
         if problem:
-            raise ValidationError(f"The {problem}.")
+            raise ValidationError(f"{capfirst(problem)}.")
 
 
 class ProgrammeItemInline(admin.TabularInline):
@@ -77,9 +78,9 @@ class ProgrammeItemInline(admin.TabularInline):
 
     @admin.display(description="clock times (organiser zone)")
     def clock_times(self, item):
-        if not item.pk:
+        session = item.session if item.pk else None
+        if session is None or time_zone_problem(session.timezone):
             return "—"
-        session = item.session
         for scheduled, start, end in session.schedule():
             if scheduled.pk == item.pk:
                 zone = session.zone()
@@ -139,7 +140,7 @@ class SessionAdmin(admin.ModelAdmin):
 
     @admin.display(description="programme")
     def programme_check(self, session):
-        if not session.pk:
+        if not session.pk or time_zone_problem(session.timezone):
             return "—"
         warnings = session.programme_warnings()
         return "⚠ " + "; ".join(warnings) if warnings else "fills the slot"

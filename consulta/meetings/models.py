@@ -58,7 +58,7 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.region} ({self.local_start():%d %b %Y %H:%M} {self.timezone})"
+        return f"{self.region} ({self.key})"
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -104,7 +104,11 @@ class Session(models.Model):
             if mine is earlier or mine is later:
                 other = later.key if earlier is mine else earlier.key
                 raise ValidationError(
-                    {"starts_at": f"This session overlaps another {self.region} session: {other}."}
+                    {
+                        "starts_at": f"This session overlaps another {self.region} session: "
+                        f"{other.key}, {other.local_start():%d %b %Y %H:%M}–"
+                        f"{other.local_end():%H:%M} {other.timezone}."
+                    }
                 )
 
 

@@ -28,9 +28,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Database ready: {connection.settings_dict['NAME']}")
         report = load_file(DEMO_FILE)
-        self.stdout.write(
-            f"Demo consultation {report.consultation.slug}: {'; '.join(report.lines())}"
-        )
+        self.stdout.write(f"Demo consultation {report.consultation.slug}: {report.summary()}")
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(f"  warning: {warning}"))
         self.ensure_rehearsal()
