@@ -1,12 +1,13 @@
 """The organiser's admin: every page opens, times are typed in the organiser's zone, and the
 same rules as in definition files refuse bad set-ups with a message on the field."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
-from consulta.consultations.models import Recommendation
+from consulta.consultations.models import Consultation, Recommendation
 from consulta.meetings.models import Session
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +221,32 @@ def test_a_duplicate_recommendation_code_is_refused_in_the_admin(organiser_clien
         "Recommendation with this Consultation and Code already exists."
         in response.content.decode()
     )
+
+
+@time_machine.travel(datetime(2026, 11, 29, 9, 0, tzinfo=UTC), tick=False)
+def test_an_organiser_copies_last_round_as_a_new_draft_round(organiser_client, demo):
+    url = reverse("admin:consultations_consultation_new_round", args=[demo.pk])
+    assert (
+        "Copy this consultation as a new round"
+        in organiser_client.get(change_url(demo)).content.decode()
+    )
+    assert organiser_client.get(url).status_code == 200
+
+    refused = organiser_client.post(
+        url, {"first_day": "2026-11-02", "slug": demo.slug, "title": "x"}
+    )
+    page = refused.content.decode()
+    assert "A new round starts in the future." in page
+    assert "A consultation &#x27;missing-migrants-2024&#x27; exists already" in page
+    assert Consultation.objects.count() == 1
+
+    response = organiser_client.post(
+        url, {"first_day": "2027-01-25", "slug": "missing-migrants-2027", "title": "Round 2027"}
+    )
+    assert response.status_code == 302
+    copy = Consultation.objects.get(slug="missing-migrants-2027")
+    assert (copy.title, copy.status) == ("Round 2027", Consultation.Status.DRAFT)
+    local = [s.local_start().strftime("%a %d %b %H:%M") for s in copy.sessions.all()]
+    assert local[0] == "Mon 25 Jan 14:00" and local[2] == "Thu 28 Jan 09:00"
+    assert copy.recommendations.count() == demo.recommendations.count()
+    assert demo.sessions.first().starts_at.year == 2024

@@ -1,8 +1,13 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.utils.html import format_html_join
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from consulta.consultations import actions
 from consulta.consultations.models import (
@@ -19,6 +24,8 @@ from consulta.consultations.models import (
     Reference,
     ServedObjective,
 )
+from consulta.definitions.loader import copy_as_new_round
+from consulta.definitions.schema import DefinitionError
 from consulta.lib.languages import SUPPORTED_LANGUAGES
 
 LANGUAGE_NAMES = {code: str(name) for code, name in settings.LANGUAGES}
@@ -82,6 +89,30 @@ class PillarInline(admin.TabularInline):
     show_change_link = True
 
 
+class NewRoundForm(forms.Form):
+    first_day = forms.DateField(
+        label="First session on",
+        help_text="Every date moves by whole weeks, so a day with another weekday becomes the "
+        "next day with the first session's weekday. Clock times stay the same.",
+    )
+    slug = forms.SlugField(
+        help_text="Identifier of the new consultation, e.g. missing-migrants-2026."
+    )
+    title = forms.CharField(max_length=300)
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Consultation.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(f"A consultation {slug!r} exists already; choose another.")
+        return slug
+
+    def clean_first_day(self):
+        day = self.cleaned_data["first_day"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("A new round starts in the future.")
+        return day
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "status", "opens_on", "closes_on", "timezone"]
@@ -89,7 +120,7 @@ class ConsultationAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["co_leads"]
-    readonly_fields = ["programme_warnings"]
+    readonly_fields = ["programme_warnings", "new_round"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "opens_on", "closes_on", "timezone"]}),
         (
@@ -97,8 +128,49 @@ class ConsultationAdmin(admin.ModelAdmin):
             {"fields": ["organising_network", "co_leads", "framework", "background", "mandate"]},
         ),
         ("Checks", {"fields": ["programme_warnings"]}),
+        ("Next round", {"fields": ["new_round"]}),
     ]
     inlines = [AimInline, ServedObjectiveInline, PillarInline, EngagementInline, ReferenceInline]
+
+    def get_urls(self):
+        copy_view = self.admin_site.admin_view(self.copy_as_new_round_view)
+        return [
+            path("<int:pk>/new-round/", copy_view, name="consultations_consultation_new_round"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="copy as a new round")
+    def new_round(self, consultation):
+        if not consultation.pk:
+            return "—"
+        url = reverse("admin:consultations_consultation_new_round", args=[consultation.pk])
+        return format_html('<a href="{}">Copy this consultation as a new round…</a>', url)
+
+    def copy_as_new_round_view(self, request, pk):
+        consultation = get_object_or_404(Consultation, pk=pk)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = NewRoundForm(request.POST or None, initial={"title": consultation.title})
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = copy_as_new_round(consultation, **form.cleaned_data)
+            except DefinitionError as error:
+                form.add_error(None, [str(problem) for problem in error.problems])
+            else:
+                copy = report.consultation
+                messages.success(
+                    request,
+                    f"Created {copy.slug} as a draft with {copy.sessions.count()} sessions.",
+                )
+                return redirect("admin:consultations_consultation_change", copy.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Copy “{consultation}” as a new round",
+            "form": form,
+            "consultation": consultation,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/consultations/new_round.html", context)
 
     @admin.display(description="programme warnings")
     def programme_warnings(self, consultation):

@@ -26,6 +26,7 @@ from consulta.consultations.models import (
     Reference,
     ServedObjective,
 )
+from consulta.definitions.exporter import export_consultation
 from consulta.definitions.schema import (
     ConsultationDefinition,
     DefinitionError,
@@ -73,19 +74,33 @@ def load_file(path: Path, **options) -> LoadReport:
     return load_text(text, **options)
 
 
-def load_text(
-    text: str, *, shift_to: date | None = None, slug: str | None = None, title: str | None = None
+def load_text(text: str, **options) -> LoadReport:
+    return load_document(parse_document(text), **options)
+
+
+def load_document(
+    document: dict,
+    *,
+    shift_to: date | None = None,
+    slug: str | None = None,
+    title: str | None = None,
+    status: str | None = None,
 ) -> LoadReport:
-    definition, warnings = check_definition(parse_document(text))
-    if shift_to or slug or title:
+    """Check and load a parsed definition, optionally as a new round (`shift_to`, new slug)."""
+    definition, warnings = check_definition(document)
+    if shift_to or slug or title or status:
         if shift_to:
-            copy = shifted(definition, shift_to, slug or definition.slug, title)
-        else:
-            copy = definition.model_copy(
-                update={"slug": slug or definition.slug, "title": title or definition.title}
-            )
-        definition, warnings = check_definition(copy.model_dump())
+            definition = shifted(definition, shift_to, slug or definition.slug, title)
+        changes = {"slug": slug, "title": title, "status": status}
+        definition = definition.model_copy(update={k: v for k, v in changes.items() if v})
+        definition, warnings = check_definition(definition.model_dump())
     return load_definition(definition, warnings)
+
+
+def copy_as_new_round(consultation: Consultation, first_day: date, slug: str, title: str):
+    """A draft copy of `consultation` whose sessions start on or just after `first_day`."""
+    document = export_consultation(consultation.slug)
+    return load_document(document, shift_to=first_day, slug=slug, title=title, status="draft")
 
 
 def load_definition(definition: ConsultationDefinition, warnings=()) -> LoadReport:
