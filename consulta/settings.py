@@ -8,6 +8,7 @@ DEBUG          1/0, default 0.
 ALLOWED_HOSTS  comma-separated host names; default loopback only.
 EMAIL_BACKEND  a Django mail backend path; default SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
                EMAIL_HOST_PASSWORD, EMAIL_USE_TLS), console output when DEBUG is on.
+SITE_URL       the public address, used in e-mails and calendar files; default http://127.0.0.1:8000.
 CONSULTA_HOME  folder for local state (SQLite file, generated secret); default the working directory.
 """
 
@@ -57,21 +58,45 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "consulta.consultations",
     "consulta.meetings",
+    "consulta.registrations",
     "consulta.definitions",
     "consulta.demo",
     "consulta.front",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "consulta.front.middleware.ViewerZoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Everything a page loads comes from Consulta itself; no inline script runs. Inline style
+# attributes stay allowed because the Django admin uses a few.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 ROOT_URLCONF = "consulta.urls"
 WSGI_APPLICATION = "consulta.wsgi.application"
@@ -87,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "consulta.front.context.language_links",
             ],
         },
     },
@@ -127,6 +153,16 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "consulta@localhost")
 
 LOGIN_URL = "admin:login"
+
+SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+try:
+    # Registration attempts one client (IP address) may make per hour before being refused.
+    REGISTRATIONS_PER_CLIENT_PER_HOUR = env_int("REGISTRATIONS_PER_CLIENT_PER_HOUR", 30)
+except BadSetting as problem:
+    raise ImproperlyConfigured(str(problem)) from None
+VIEWER_ZONE_COOKIE = "consulta_tz"
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,35 @@
-from django.contrib import admin
-from django.urls import path
+"""Public pages are language-prefixed (/en/, /fr/ …); calendar files keep one stable address
+each and take the language as ?lang=xx."""
 
-from consulta.front import views
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from consulta.front import views as front
+from consulta.meetings import views as calendars
+from consulta.registrations.views import public as registrations
 
 admin.site.site_header = "Consulta — organiser pages"
 admin.site.site_title = "Consulta"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("c/<slug:slug>/calendar.ics", calendars.consultation_feed, name="consultation-calendar"),
+    path(
+        "c/<slug:slug>/s/<slug:key>/calendar.ics",
+        calendars.session_calendar,
+        name="session-calendar",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+urlpatterns += i18n_patterns(
+    path("", front.home, name="home"),
+    path("privacy/", front.privacy, name="privacy"),
+    path("c/<slug:slug>/", front.consultation, name="consultation"),
+    path("c/<slug:slug>/s/<slug:key>/", front.session, name="session"),
+    path("c/<slug:slug>/s/<slug:key>/register/", registrations.register, name="register"),
+    path("r/<str:token>/", registrations.personal_page, name="personal"),
+    path("r/<str:token>/invitation.ics", registrations.invitation, name="personal-invitation"),
+    path("manage/", include("consulta.registrations.urls_manage")),
+)

@@ -8,6 +8,16 @@ from consulta.definitions.loader import load_text
 from consulta.demo import DEMO_FILE
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and other cached values never leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def demo_source() -> dict:
     return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
@@ -40,3 +50,43 @@ def organiser(db):
 def organiser_client(client, organiser):
     client.force_login(organiser)
     return client
+
+
+BEFORE_THE_SESSIONS = "2024-01-20T09:00:00+00:00"
+
+
+@pytest.fixture
+def before_the_sessions():
+    """The clock stopped on 20 January 2024, when the demo's registrations were open."""
+    import time_machine
+
+    with time_machine.travel(BEFORE_THE_SESSIONS, tick=False) as traveller:
+        yield traveller
+
+
+def participant(**overrides) -> dict:
+    """Registration form data for a participant from Africa; override fields for others."""
+    data = {
+        "given_name": "Wanjiru",
+        "family_name": "Kamau",
+        "email": "wanjiru@example.org",
+        "organisation": "Kenya Red Cross Society",
+        "stakeholder_group": "civil_society",
+        "country": "KE",
+        "language": "en",
+        "needs": "",
+        "attribution": "chatham_house",
+        "consent": "on",
+        "website": "",
+    }
+    return data | overrides
+
+
+EUROPEAN = {
+    "given_name": "Jonas",
+    "family_name": "Berg",
+    "email": "jonas@example.eu",
+    "organisation": "Ministry of the Interior",
+    "stakeholder_group": "member_state",
+    "country": "SE",
+}

@@ -45,7 +45,7 @@ def test_the_home_page_lists_published_consultations_only(client, demo, demo_doc
         "status": "draft",
     }
     load_text(as_yaml(demo_document))
-    page = client.get("/").content.decode()
+    page = client.get("/", follow=True).content.decode()
     assert demo.title in page
     assert "A draft nobody should see" not in page
     assert '<html lang="en" dir="ltr">' in page

@@ -35,6 +35,7 @@ from consulta.definitions.schema import (
     parse_document,
     shifted,
 )
+from consulta.meetings.actions import note_session_changed
 from consulta.meetings.models import ProgrammeItem, Session
 
 
@@ -277,8 +278,24 @@ class _Writer:
     def write_sessions(self, consultation: Consultation):
         keys = [s.slot_key() for s in self.d.sessions]
         stale = consultation.sessions.exclude(key__in=keys)
+        kept = [
+            key for key in stale.filter(registrations__isnull=False).values_list("key", flat=True)
+        ]
+        if kept:
+            raise DefinitionError(
+                [
+                    Problem(
+                        "sessions",
+                        f"session {key!r} has registrations and cannot be removed; keep it "
+                        "in the file with `status: cancelled` instead",
+                    )
+                    for key in sorted(set(kept))
+                ]
+            )
         self.report.deleted["sessions"] += stale.delete()[1].get("meetings.Session", 0)
         for i, s in enumerate(self.d.sessions):
+            existed = consultation.sessions.filter(key=s.slot_key()).exists()
+            changes_before = self.change_count()
             session = self.upsert(
                 Session,
                 {"consultation": consultation, "key": s.slot_key()},
@@ -313,6 +330,11 @@ class _Writer:
                 "programme items",
                 path=f"sessions[{i}].programme",
             )
+            if existed and self.change_count() != changes_before:
+                note_session_changed(session)
+
+    def change_count(self) -> int:
+        return sum((self.report.created + self.report.updated + self.report.deleted).values())
 
     # -- generic, idempotent writes ------------------------------------------------------------
 

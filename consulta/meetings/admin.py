@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from consulta.lib.schedule import programme_fit, time_zone_problem
+from consulta.meetings.actions import note_session_changed
 from consulta.meetings.models import ProgrammeItem, Session
 
 
@@ -147,5 +148,7 @@ class SessionAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if change and (form.has_changed() or any(f.has_changed() for f in formsets)):
+            note_session_changed(form.instance)
         for warning in form.instance.programme_warnings():
             messages.warning(request, f"{form.instance.region}: {warning}.")

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.timezone import now as current_time
 
 from consulta.consultations.models import Consultation, validate_time_zone
 from consulta.lib.languages import language_problem
@@ -50,6 +51,11 @@ class Session(models.Model):
     registration_url = models.URLField(blank=True)
     capacity = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    sequence = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Revision number sent in calendar files, so clients update the event.",
+    )
 
     class Meta:
         ordering = ["consultation", "starts_at", "key"]
@@ -59,6 +65,28 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.region} ({self.key})"
+
+    def registration_open(self, now=None) -> bool:
+        """Registration runs until the session starts, while it is scheduled and published."""
+        now = now or current_time()
+        return (
+            self.status == self.Status.SCHEDULED
+            and self.consultation.status == Consultation.Status.OPEN
+            and now < self.starts_at
+        )
+
+    def seats_left(self) -> int | None:
+        """Free seats, or None when the session has no capacity limit.
+
+        Uses the `confirmed_count` annotation when the list view provided one (one query for
+        every session), otherwise counts.
+        """
+        if self.capacity is None:
+            return None
+        taken = getattr(self, "confirmed_count", None)
+        if taken is None:
+            taken = self.registrations.filter(status="confirmed").count()
+        return max(0, self.capacity - taken)
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

@@ -1,0 +1,84 @@
+"""E-mails to participants, each in the participant's language, plain text and HTML.
+
+Called after the transaction commits (see actions); they read the registration afresh by id.
+Nothing personal is logged: log lines name the registration by its number only.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from consulta.lib import clock
+from consulta.meetings import calendar
+from consulta.registrations.links import personal_token
+from consulta.registrations.models import Registration
+
+log = logging.getLogger(__name__)
+
+
+def personal_url(registration: Registration) -> str:
+    with translation.override(registration.language):
+        path = reverse("personal", args=[personal_token(registration)])
+    return settings.SITE_URL + path
+
+
+def _context(registration: Registration) -> dict:
+    session = registration.session
+    return {
+        "registration": registration,
+        "session": session,
+        "consultation": session.consultation,
+        "when": clock.slot(
+            session.starts_at,
+            session.ends_at,
+            registration.timezone or session.timezone,
+            registration.language,
+            session.timezone,
+        ),
+        "personal_url": personal_url(registration),
+        "session_url": calendar.public_session_url(session, registration.language),
+    }
+
+
+def _send(registration_id: int, template: str, *, invitation: bool) -> None:
+    registration = Registration.objects.select_related("session__consultation").get(
+        pk=registration_id
+    )
+    with translation.override(registration.language):
+        context = _context(registration)
+        subject = render_to_string(f"registrations/emails/{template}_subject.txt", context)
+        text = render_to_string(f"registrations/emails/{template}.txt", context)
+        html = render_to_string(f"registrations/emails/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[registration.email],
+    )
+    message.attach_alternative(html, "text/html")
+    if invitation:
+        ics = calendar.session_calendar(
+            registration.session, registration.language, method="REQUEST", attendee=registration
+        )
+        message.attach("invitation.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")
+    message.send()
+    log.info("sent %s e-mail for registration %s", template, registration.pk)
+
+
+def send_confirmation(registration_id: int) -> None:
+    """Registered (with the invitation) or waitlisted (without it)."""
+    registration = Registration.objects.only("status").get(pk=registration_id)
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    _send(registration_id, "confirmation" if confirmed else "waitlisted", invitation=confirmed)
+
+
+def send_promotion(registration_id: int) -> None:
+    _send(registration_id, "promoted", invitation=True)
+
+
+def send_reminder(registration_id: int) -> None:
+    _send(registration_id, "reminder", invitation=True)
