@@ -3,11 +3,11 @@ their language, with no organiser-only warning and no personal data."""
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 
 from consulta.definitions.loader import load_text
 from consulta.registrations import actions
