@@ -9,6 +9,9 @@ from django.urls import reverse
 
 from consulta.consultations.models import Consultation, Recommendation
 from consulta.meetings.models import Session
+from consulta.registrations import actions
+from consulta.registrations.links import personal_token
+from tests.conftest import participant
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +253,17 @@ def test_an_organiser_copies_last_round_as_a_new_draft_round(organiser_client, d
     assert local[0] == "Mon 25 Jan 14:00" and local[2] == "Thu 28 Jan 09:00"
     assert copy.recommendations.count() == demo.recommendations.count()
     assert demo.sessions.first().starts_at.year == 2024
+
+
+def test_an_organiser_revokes_a_personal_link_from_the_admin(
+    organiser_client, client, demo, before_the_sessions
+):
+    outcome = actions.register_participant(demo.sessions.get(key="africa"), participant())
+    old_link = reverse("personal", args=[personal_token(outcome.registration)])
+    response = organiser_client.post(
+        reverse("admin:registrations_registration_changelist"),
+        {"action": "revoke_links", "_selected_action": [outcome.registration.pk]},
+    )
+    assert response.status_code == 302
+    organiser_client.logout()
+    assert client.get(old_link).status_code == 404
