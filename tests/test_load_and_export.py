@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from consulta.consultations.models import Consultation, Recommendation, RecommendationVersion
 from consulta.definitions.exporter import dump, export_consultation
 from consulta.definitions.loader import load_text
+from consulta.definitions.schema import DefinitionError
 from consulta.demo import DEMO_FILE, DEMO_SLUG
 from consulta.meetings.models import ProgrammeItem, Session
-from tests.conftest import as_yaml
+from consulta.registrations import actions
+from tests.conftest import as_yaml, participant
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +132,19 @@ def test_the_load_command_reports_what_it_did(db, capsys, tmp_path):
     assert out.count("60 minutes are unscheduled") == 5
     call_command("load", str(DEMO_FILE), "--shift-to", "2027-01-11", "--slug", "round-2027")
     assert Consultation.objects.filter(slug="round-2027").exists()
+
+
+def test_a_session_with_registrations_cannot_be_removed_by_a_file(
+    demo, demo_document, before_the_sessions
+):
+    actions.register_participant(demo.sessions.get(key="africa"), participant())
+    demo_document["sessions"] = demo_document["sessions"][1:]
+    demo_document["title"] = "Changed"
+    with pytest.raises(DefinitionError) as caught:
+        load_text(as_yaml(demo_document))
+    assert [str(p) for p in caught.value.problems] == [
+        "sessions: session 'africa' has registrations and cannot be removed; keep it in the "
+        "file with `status: cancelled` instead"
+    ]
+    assert Session.objects.filter(key="africa").exists()
+    assert Consultation.objects.get(slug=DEMO_SLUG).title != "Changed"
