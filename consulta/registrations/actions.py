@@ -4,6 +4,7 @@ Each action locks the session row so that capacity holds under concurrent reques
 its e-mail only after the transaction commits.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -138,3 +139,39 @@ def send_due_reminders(*, now=None, ahead=None) -> int:
     for pk in due:
         transaction.on_commit(lambda pk=pk: emails.send_reminder(pk))
     return len(due)
+
+
+ZOOM_IMPORT = "zoom import"
+MARKED_BY_HAND = "marked by hand"
+CHUNK = 500  # keeps `pk__in` under every database's limit on query parameters
+
+
+def record_zoom_attendance(session: Session, emails: Iterable[str]) -> int:
+    """Mark the session's registrations with these e-mails as attended; all or nothing.
+
+    Returns how many registrations were marked.
+    """
+    wanted = {email.lower() for email in emails if email}
+    with transaction.atomic():
+        pks = [
+            pk
+            for pk, email in Registration.objects.select_for_update()
+            .filter(session=session)
+            .values_list("pk", "email")
+            if email.lower() in wanted
+        ]
+        for start in range(0, len(pks), CHUNK):
+            Registration.objects.filter(pk__in=pks[start : start + CHUNK]).update(
+                attended=True, attendance_source=ZOOM_IMPORT
+            )
+    return len(pks)
+
+
+def mark_attendance(registration: Registration, attended: bool | None) -> None:
+    """Record by hand whether the participant attended (None: not known)."""
+    with transaction.atomic():
+        Registration.objects.filter(pk=registration.pk).update(
+            attended=attended, attendance_source=MARKED_BY_HAND if attended is not None else ""
+        )
+    registration.attended = attended
+    registration.attendance_source = MARKED_BY_HAND if attended is not None else ""
