@@ -64,7 +64,7 @@ def _send(registration_id: int, template: str, *, invitation: bool) -> None:
         ics = calendar.session_calendar(
             registration.session, registration.language, method="REQUEST", attendee=registration
         )
-        message.attach("invitation.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")
+        message.attach("invitation.ics", ics, "text/calendar; method=REQUEST")
     message.send()
     log.info("sent %s e-mail for registration %s", template, registration.pk)
 
