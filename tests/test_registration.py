@@ -227,3 +227,12 @@ def test_no_personal_data_reaches_the_public_pages(client, demo, before_the_sess
     ):
         body = client.get(url).content.decode()
         assert "Wanjiru" not in body and "wanjiru@example.org" not in body
+
+
+def test_an_unknown_action_on_the_personal_page_changes_nothing(client, demo, before_the_sessions):
+    outcome = actions.register_participant(demo.sessions.get(key="africa"), participant())
+    url = reverse("personal", args=[personal_token(outcome.registration)])
+    response = client.post(url, {"action": "delete-everything"})
+    assert response.status_code == 302
+    outcome.registration.refresh_from_db()
+    assert outcome.registration.status == Registration.Status.CONFIRMED

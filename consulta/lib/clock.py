@@ -9,6 +9,7 @@ from babel.dates import format_datetime, format_time, get_timezone_location
 from consulta.lib.languages import RIGHT_TO_LEFT
 
 UTC_ZONE = "UTC"
+COMMAS = {"ar": "، "}
 
 
 @lru_cache(maxsize=1)
@@ -48,12 +49,13 @@ def span(start: datetime, end: datetime, zone: str, language: str) -> str:
 
 def slot(start: datetime, end: datetime, zone: str, language: str, organiser_zone: str) -> str:
     """'Thu 1 Feb 2024, 15:00–17:30 Bangkok (09:00–11:30 CET)'; the day is the viewer's."""
-    text = f"{day(start, zone, language)}, {span(start, end, zone, language)}"
+    comma = COMMAS.get(language, ", ")
+    text = f"{day(start, zone, language)}{comma}{span(start, end, zone, language)}"
     if zone != organiser_zone:
         other_day = day(start, organiser_zone, language)
         organiser = span(start, end, organiser_zone, language)
         if other_day != day(start, zone, language):
-            organiser = f"{other_day}, {organiser}"
+            organiser = f"{other_day}{comma}{organiser}"
         text += f" ({organiser})"
     return text
 

@@ -82,10 +82,12 @@ def personal_page(request, token):
     session = registration.session
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "cancel" and registration.is_active():
-            actions.cancel_registration(registration)
+        message = ""
+        if action == "cancel":
+            if registration.is_active():
+                actions.cancel_registration(registration)
             message = _("Your registration is cancelled.")
-        elif action == "language":
+        elif action == "language" and registration.is_active():
             language = request.POST.get("language", "")
             if language in session.languages:
                 actions.change_language(registration, language)
