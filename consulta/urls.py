@@ -31,5 +31,9 @@ urlpatterns += i18n_patterns(
     path("c/<slug:slug>/s/<slug:key>/register/", registrations.register, name="register"),
     path("r/<str:token>/", registrations.personal_page, name="personal"),
     path("r/<str:token>/invitation.ics", registrations.invitation, name="personal-invitation"),
+    path("r/<str:token>/feedback/", include("consulta.feedback.urls_participant")),
+    path("c/<slug:slug>/submit/", include("consulta.feedback.urls_open")),
     path("manage/", include("consulta.registrations.urls_manage")),
+    path("manage/", include("consulta.feedback.urls_manage")),
+    path("manage/", include("consulta.feedback.urls_capture")),
 )

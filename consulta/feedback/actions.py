@@ -1,0 +1,243 @@
+"""The one write path for feedback: answers, pairwise choices, open submissions, live capture,
+moderation, import and closing. Every write checks that the consultation is still open."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from consulta.consultations.models import Consultation, Recommendation
+from consulta.feedback import pairs
+from consulta.feedback.models import (
+    Answer,
+    CapturedPoint,
+    Channel,
+    ModerationEntry,
+    PairwiseChoice,
+    Respondent,
+)
+from consulta.meetings.models import Session
+from consulta.registrations.models import Registration
+
+
+class FeedbackClosed(Exception):
+    """The consultation no longer accepts changes to feedback."""
+
+
+class NotAllowed(Exception):
+    """The person may not change this item (not its author, or the session is closed)."""
+
+
+ANSWER_FIELDS = ("support", "priority", "comment", "proposed_text")
+
+
+def check_open(consultation: Consultation) -> None:
+    if not consultation.is_open():
+        raise FeedbackClosed
+
+
+def respondent_for_registration(registration: Registration) -> Respondent:
+    """The respondent behind a personal link, created on first use."""
+    existing = Respondent.objects.filter(registration=registration).first()
+    if existing:
+        return existing
+    session = registration.session
+    try:
+        with transaction.atomic():
+            return Respondent.objects.create(
+                consultation_id=session.consultation_id,
+                channel=Channel.PERSONAL_LINK,
+                registration=registration,
+                session=session,
+                stakeholder_group=registration.stakeholder_group,
+                country=registration.country,
+                language=registration.language,
+                attribution=registration.attribution,
+                confirmed_at=timezone.now(),
+            )
+    except IntegrityError:  # created meanwhile by a parallel request
+        return Respondent.objects.get(registration=registration)
+
+
+@transaction.atomic
+def save_answer(
+    respondent: Respondent, recommendation: Recommendation, values: dict, *, submission_key: str
+) -> Answer:
+    """Record a new version of the respondent's answer; the previous one stays, not current.
+
+    The same `submission_key` twice returns the first answer (double click, retry, two tabs);
+    a version identical to the current one is not stored again.
+    """
+    check_open(respondent.consultation)
+    if recommendation.consultation_id != respondent.consultation_id:
+        raise NotAllowed
+    already = Answer.objects.filter(
+        respondent=respondent, recommendation=recommendation, submission_key=submission_key
+    ).first()
+    if already:
+        return already
+    current = (
+        Answer.objects.select_for_update()
+        .filter(respondent=respondent, recommendation=recommendation, is_current=True)
+        .first()
+    )
+    clean = {
+        "support": values.get("support"),
+        "priority": values.get("priority"),
+        "comment": (values.get("comment") or "").strip(),
+        "proposed_text": (values.get("proposed_text") or "").strip(),
+    }
+    if current and all(getattr(current, name) == clean[name] for name in ANSWER_FIELDS):
+        return current
+    if current:
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    try:
+        with transaction.atomic():
+            return Answer.objects.create(
+                respondent=respondent,
+                recommendation=recommendation,
+                language=values.get("language") or respondent.language,
+                submission_key=submission_key,
+                **clean,
+            )
+    except IntegrityError:
+        # A parallel request with the same key (or for the same recommendation) won the race.
+        raise DuplicateSubmission from None
+
+
+class DuplicateSubmission(Exception):
+    """A parallel request stored this answer first; the caller shows the stored one."""
+
+
+def current_answers(respondent: Respondent) -> dict[int, Answer]:
+    return {
+        a.recommendation_id: a
+        for a in respondent.answers.filter(is_current=True).select_related("recommendation")
+    }
+
+
+def live_recommendations(consultation: Consultation):
+    return consultation.recommendations.exclude(status=Recommendation.Status.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class Pair:
+    first: Recommendation
+    second: Recommendation
+
+
+def next_pair(respondent: Respondent, rng=None) -> Pair | None:
+    recommendations = {r.pk: r for r in live_recommendations(respondent.consultation)}
+    shown = {
+        pairs.pair_key(row["first"], row["second"]): row["n"]
+        for row in PairwiseChoice.objects.filter(respondent__consultation=respondent.consultation)
+        .values("first", "second")
+        .annotate(n=Count("id"))
+    }
+    last_choice = respondent.pairwise_choices.order_by("-created_at", "-pk").first()
+    last = pairs.pair_key(last_choice.first_id, last_choice.second_id) if last_choice else None
+    picked = pairs.pick_pair(sorted(recommendations), shown, last, rng)
+    if picked is None:
+        return None
+    return Pair(recommendations[picked[0]], recommendations[picked[1]])
+
+
+@transaction.atomic
+def record_choice(
+    respondent: Respondent,
+    first: Recommendation,
+    second: Recommendation,
+    chosen: Recommendation | None,
+    *,
+    submission_key: str,
+) -> PairwiseChoice:
+    """Record which of a pair should come first (None: can't decide), once per submission."""
+    check_open(respondent.consultation)
+    if first.pk == second.pk or chosen not in (None, first, second):
+        raise NotAllowed
+    for recommendation in (first, second):
+        if recommendation.consultation_id != respondent.consultation_id:
+            raise NotAllowed
+    choice, _created = PairwiseChoice.objects.get_or_create(
+        respondent=respondent,
+        submission_key=submission_key,
+        defaults={"first": first, "second": second, "chosen": chosen},
+    )
+    return choice
+
+
+def session_capture_open(session: Session) -> bool:
+    """Points can be captured and edited until the session is marked held or the consultation
+    closes."""
+    return session.status != Session.Status.HELD and session.consultation.is_open()
+
+
+@transaction.atomic
+def capture_point(session: Session, author, values: dict, *, submission_key: str) -> CapturedPoint:
+    if not session_capture_open(session):
+        raise FeedbackClosed
+    point, _created = CapturedPoint.objects.get_or_create(
+        author=author,
+        submission_key=submission_key,
+        defaults={"session": session, **values},
+    )
+    return point
+
+
+@transaction.atomic
+def edit_point(point: CapturedPoint, author, values: dict) -> CapturedPoint:
+    if point.author_id != author.pk:
+        raise NotAllowed
+    if not session_capture_open(point.session):
+        raise FeedbackClosed
+    for name, value in values.items():
+        setattr(point, name, value)
+    point.full_clean()
+    point.save()
+    return point
+
+
+@transaction.atomic
+def delete_point(point: CapturedPoint, author) -> None:
+    """The author may take back a point while the session is open; moderation hides instead."""
+    if point.author_id != author.pk:
+        raise NotAllowed
+    if not session_capture_open(point.session):
+        raise FeedbackClosed
+    if point.moderation.exists():
+        raise NotAllowed
+    point.delete()
+
+
+@transaction.atomic
+def hide(item: Answer | CapturedPoint, moderator, reason: str) -> None:
+    """Hide abusive content from synthesis and inboxes; it stays stored, with the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a reason is required")
+    item.hidden_at = timezone.now()
+    item.hidden_reason = reason
+    item.save(update_fields=["hidden_at", "hidden_reason"])
+    _log_moderation(item, ModerationEntry.Action.HIDE, moderator, reason)
+
+
+@transaction.atomic
+def show_again(item: Answer | CapturedPoint, moderator, reason: str) -> None:
+    item.hidden_at = None
+    item.hidden_reason = ""
+    item.save(update_fields=["hidden_at", "hidden_reason"])
+    _log_moderation(item, ModerationEntry.Action.SHOW, moderator, reason.strip() or "-")
+
+
+def _log_moderation(item, action, moderator, reason) -> None:
+    target = {"answer": item} if isinstance(item, Answer) else {"point": item}
+    ModerationEntry.objects.create(action=action, moderator=moderator, reason=reason, **target)
+
+
+@transaction.atomic
+def close_consultation(consultation: Consultation) -> None:
+    """No more registrations, answers or captured points: the data is frozen for synthesis."""
+    consultation.status = Consultation.Status.CLOSED
+    consultation.save(update_fields=["status"])
