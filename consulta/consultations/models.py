@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.utils import timezone
 
 from consulta.lib.languages import SUPPORTED_LANGUAGES, pick_translation
@@ -62,10 +63,10 @@ class FrameworkObjective(models.Model):
 
 class Consultation(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
-        REPORTED = "reported", "Reported"
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        REPORTED = "reported", _("Reported")
 
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=300)
@@ -217,10 +218,10 @@ TEXT_FIELDS = [f"{kind}_{lang}" for lang in SUPPORTED_LANGUAGES for kind in ("ti
 
 class Recommendation(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVISED = "revised", "Revised"
-        FINAL = "final", "Final"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        REVISED = "revised", _("Revised")
+        FINAL = "final", _("Final")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="recommendations"

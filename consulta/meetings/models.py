@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.utils.timezone import now as current_time
 
 from consulta.consultations.models import Consultation, validate_time_zone
@@ -21,10 +22,10 @@ def validate_languages(codes) -> None:
 
 class Session(models.Model):
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        POSTPONED = "postponed", "Postponed"
-        CANCELLED = "cancelled", "Cancelled"
-        HELD = "held", "Held"
+        SCHEDULED = "scheduled", _("Scheduled")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Held")
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="sessions"
