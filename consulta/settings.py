@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "consulta.consultations",
     "consulta.meetings",
     "consulta.registrations",
+    "consulta.feedback",
     "consulta.definitions",
     "consulta.demo",
     "consulta.front",
