@@ -200,3 +200,11 @@ def test_the_load_command_lists_every_problem_and_loads_nothing(demo_document, t
     assert "sessions[0].end: ends" in message
     assert "sessions[1].languages[0]: 'pt' is not a supported language" in message
     assert_nothing_written()
+
+
+def test_a_slug_that_consultas_own_pages_use_is_refused(demo_document):
+    demo_document["slug"] = "capture"
+    assert problems_of(demo_document) == [
+        "slug: 'capture' is reserved for Consulta's own pages; choose another"
+    ]
+    assert_nothing_written()

@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consulta.lib.languages import SUPPORTED_LANGUAGES, pick_translation
+from consulta.lib.names import RESERVED_SLUGS
 from consulta.lib.schedule import time_zone_problem
 
 
@@ -14,6 +15,11 @@ def validate_time_zone(name: str) -> None:
     problem = time_zone_problem(name)
     if problem:
         raise ValidationError(problem)
+
+
+def validate_slug_not_reserved(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(f"{slug!r} is reserved for Consulta's own pages; choose another.")
 
 
 class Organisation(models.Model):
@@ -68,7 +74,7 @@ class Consultation(models.Model):
         CLOSED = "closed", _("Closed")
         REPORTED = "reported", _("Reported")
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, validators=[validate_slug_not_reserved])
     title = models.CharField(max_length=300)
     background = models.TextField(blank=True, help_text="Markdown.")
     mandate = models.TextField(blank=True, help_text="Markdown.")

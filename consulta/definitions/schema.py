@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from consulta.lib.languages import FALLBACK_LANGUAGE, language_problem
+from consulta.lib.names import RESERVED_SLUGS
 from consulta.lib.schedule import (
     Slot,
     clock_times,
@@ -247,6 +248,8 @@ def _meaning_problems(d: ConsultationDefinition) -> tuple[list[Problem], list[st
     def problem(path: str, message: str) -> None:
         problems.append(Problem(path, message))
 
+    if d.slug in RESERVED_SLUGS:
+        problem("slug", f"{d.slug!r} is reserved for Consulta's own pages; choose another")
     zone_ok = _check_zone(d.timezone, "timezone", problem)
     if d.opens_on and d.closes_on and d.closes_on < d.opens_on:
         problem("closes_on", f"closes ({d.closes_on}) before it opens ({d.opens_on})")

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.utils.timezone import now as current_time
+from django.utils.translation import gettext_lazy as _
 
 from consulta.consultations.models import Consultation, validate_time_zone
 from consulta.lib.languages import language_problem
