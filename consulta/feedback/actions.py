@@ -130,12 +130,14 @@ class Pair:
 
 def next_pair(respondent: Respondent, rng=None) -> Pair | None:
     recommendations = {r.pk: r for r in live_recommendations(respondent.consultation)}
-    shown = {
-        pairs.pair_key(row["first"], row["second"]): row["n"]
-        for row in PairwiseChoice.objects.filter(respondent__consultation=respondent.consultation)
+    shown: dict[frozenset, int] = {}
+    for row in (
+        PairwiseChoice.objects.filter(respondent__consultation=respondent.consultation)
         .values("first", "second")
         .annotate(n=Count("id"))
-    }
+    ):
+        key = pairs.pair_key(row["first"], row["second"])
+        shown[key] = shown.get(key, 0) + row["n"]
     last_choice = respondent.pairwise_choices.order_by("-created_at", "-pk").first()
     last = pairs.pair_key(last_choice.first_id, last_choice.second_id) if last_choice else None
     picked = pairs.pick_pair(sorted(recommendations), shown, last, rng)
