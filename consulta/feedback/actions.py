@@ -33,7 +33,10 @@ ANSWER_FIELDS = ("support", "priority", "comment", "proposed_text")
 
 
 def check_open(consultation: Consultation) -> None:
-    if not consultation.is_open():
+    """Refuse once the consultation has closed, reading its status afresh (not a lock, so
+    saves never queue behind each other; a save racing the closing itself may still land)."""
+    fresh = Consultation.objects.only("status", "opens_on", "closes_on").get(pk=consultation.pk)
+    if not fresh.is_open():
         raise FeedbackClosed
 
 
