@@ -139,7 +139,8 @@ def synthesise(
 
 
 def _split(answers: AnswerTable, category: np.ndarray, n_categories: int, r: int) -> Split:
-    on_scale = answers.support >= 1
+    """Per-category figures; rows whose category is negative (e.g. no session) are left out."""
+    on_scale = (answers.support >= 1) & (category >= 0)
     flat = (answers.recommendation[on_scale] * n_categories + category[on_scale]) * 5 + (
         answers.support[on_scale] - 1
     )
