@@ -9,7 +9,6 @@ import math
 from datetime import UTC, datetime
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from consulta.feedback.diff import word_diff
 from consulta.feedback.models import Channel, Priority, Stance, Support
