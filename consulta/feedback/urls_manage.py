@@ -6,15 +6,15 @@ Everything sits under /<lang>/manage/<slug>/feedback/, beside the registrations'
 
 from django.urls import path, re_path
 
-from consulta.feedback.views import manage
+from consulta.feedback.views import imports, manage
 
 urlpatterns = [
     path("<slug:slug>/feedback/", manage.inbox, name="manage-feedback"),
     path("<slug:slug>/feedback/close/", manage.close, name="manage-feedback-close"),
-    path("<slug:slug>/feedback/import/", manage.import_answers, name="manage-feedback-import"),
+    path("<slug:slug>/feedback/import/", imports.import_answers, name="manage-feedback-import"),
     re_path(
         r"^(?P<slug>[-a-zA-Z0-9_]+)/feedback/import/template\.(?P<fmt>csv|xlsx)$",
-        manage.import_template,
+        imports.import_template,
         name="manage-feedback-import-template",
     ),
     re_path(
