@@ -11,7 +11,6 @@ import logging
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -25,6 +24,7 @@ from consulta.feedback.models import Channel, Respondent
 from consulta.lib.countries import country_codes
 from consulta.lib.languages import SUPPORTED_LANGUAGES
 from consulta.registrations.models import Attribution, StakeholderGroup
+from consulta.signed_links import read_link, sign_link
 
 log = logging.getLogger(__name__)
 
@@ -170,16 +170,15 @@ def counted_respondents(consultation: Consultation) -> QuerySet[Respondent]:
 
 
 def confirmation_token(respondent: Respondent) -> str:
-    return signing.dumps({"r": respondent.pk, "n": respondent.link_nonce}, salt=SALT)
+    return sign_link(respondent.pk, respondent.link_nonce, SALT)
 
 
 def respondent_for_token(token: str) -> Respondent | None:
     """The open submission a token belongs to, or None for a forged, altered or revoked one."""
-    try:
-        payload = signing.loads(token, salt=SALT)
-        pk, nonce = int(payload["r"]), str(payload["n"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    link = read_link(token, SALT)
+    if link is None:
         return None
+    pk, nonce = link
     return (
         Respondent.objects.select_related("consultation")
         .filter(pk=pk, link_nonce=nonce, channel=Channel.OPEN_SUBMISSION)
