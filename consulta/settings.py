@@ -99,6 +99,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Served over HTTPS in production: HTTPS=1 (the default when DEBUG is off) turns on secure
+# cookies, the redirect to HTTPS and HSTS (HSTS_SECONDS, default one year). A TLS-terminating
+# proxy must set X-Forwarded-Proto.
+try:
+    HTTPS = env_bool("HTTPS", not DEBUG)
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS else 0
+except BadSetting as problem:
+    raise ImproperlyConfigured(str(problem)) from None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Joining the browsers' HSTS preload list cannot be undone quickly: a deployment decision, not a
+# default, so Django's reminder about it is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
 ROOT_URLCONF = "consulta.urls"
 WSGI_APPLICATION = "consulta.wsgi.application"
 
