@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "consulta.meetings",
     "consulta.registrations",
     "consulta.feedback",
+    "consulta.revisions",
     "consulta.definitions",
     "consulta.demo",
     "consulta.front",

@@ -54,6 +54,8 @@ def revise_recommendation(recommendation: Recommendation, texts, *, by=None, rat
     if new_texts == recommendation.texts():
         return False
     _apply_texts(recommendation, new_texts)
+    if recommendation.status == Recommendation.Status.DRAFT:
+        recommendation.status = Recommendation.Status.REVISED
     recommendation.full_clean(exclude=["objectives"])
     recommendation.save()
     _record_version(recommendation, by=by, rationale=rationale)

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from consulta.feedback.diff import word_diff
 from consulta.feedback.models import Channel, Priority, Stance, Support
+from consulta.revisions.summary import what_changed
 from consulta.synthesis import core
 from consulta.synthesis.adapter import load_inputs, participation
 
@@ -65,6 +66,7 @@ def build_document(consultation, language: str = "en", **filters) -> dict:
             "recommendations": recommendations,
             "scale": [str(Support(v).label) for v in range(0, 6)],
             "priorities": [str(label) for _v, label in Priority.choices],
+            "revisions": what_changed(consultation, language),
         }
 
 
