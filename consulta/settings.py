@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "consulta.registrations",
     "consulta.feedback",
     "consulta.revisions",
+    "consulta.synthesis",
     "consulta.definitions",
     "consulta.demo",
     "consulta.front",

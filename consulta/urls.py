@@ -37,4 +37,5 @@ urlpatterns += i18n_patterns(
     path("manage/", include("consulta.registrations.urls_manage")),
     path("manage/", include("consulta.feedback.urls_manage")),
     path("manage/", include("consulta.revisions.urls")),
+    path("manage/", include("consulta.synthesis.urls")),
 )
