@@ -8,6 +8,7 @@ from django.urls import include, path
 from consulta.front import views as front
 from consulta.meetings import views as calendars
 from consulta.registrations.views import public as registrations
+from consulta.synthesis import report_urls
 
 admin.site.site_header = "Consulta — organiser pages"
 admin.site.site_title = "Consulta"
@@ -38,4 +39,6 @@ urlpatterns += i18n_patterns(
     path("manage/", include("consulta.feedback.urls_manage")),
     path("manage/", include("consulta.revisions.urls")),
     path("manage/", include("consulta.synthesis.urls")),
+    path("c/<slug:slug>/report/", include(report_urls.public)),
+    path("manage/<slug:slug>/report/", include(report_urls.manage)),
 )

@@ -18,6 +18,16 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """A request in another language leaves it active in this thread: start each test in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def demo_source() -> dict:
     return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
