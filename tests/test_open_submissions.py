@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from consulta.consultations.models import Consultation, Recommendation
 from consulta.definitions.loader import load_text
@@ -32,6 +34,13 @@ from consulta.registrations import actions as registrations
 from tests.conftest import participant
 
 pytestmark = pytest.mark.django_db
+
+
+def in_french(text: str) -> str:
+    """The page's words as a French reader sees them (the confirmation link is in French)."""
+    with translation.override("fr"):
+        return escape(gettext(text))
+
 
 EMAIL = "amara.diallo@example.org"
 ORGANISATION = "Sahel Families of the Missing"
@@ -144,7 +153,7 @@ def test_the_email_is_in_the_chosen_language_with_a_working_link(sent, client, d
     assert '<html lang="fr"' in html and link in html
     page = client.get(path_of(link))
     assert page.status_code == 200
-    assert "Confirm my submission" in page.content.decode()
+    assert in_french("Confirm my submission") in page.content.decode()
 
 
 def test_after_sending_the_page_says_check_your_email(client, demo, before_the_sessions):
@@ -166,7 +175,7 @@ def test_confirming_by_the_button_makes_the_submission_count(sent, client, demo)
     assert respondent not in counted_respondents(demo)
     link = path_of(confirm_link(message))
     response = client.post(link, follow=True)
-    assert "Thank you: your submission now counts." in response.content.decode()
+    assert in_french("Thank you: your submission now counts.") in response.content.decode()
     respondent.refresh_from_db()
     assert respondent.confirmed_at is not None
     assert list(counted_respondents(demo)) == [respondent]
@@ -181,12 +190,13 @@ def test_confirming_twice_is_harmless(sent, client, before_the_sessions):
     before_the_sessions.shift(3600)
     again = client.post(link, follow=True)
     assert again.status_code == 200
-    assert "Thank you: your submission now counts." in again.content.decode()
+    assert in_french("Thank you: your submission now counts.") in again.content.decode()
     respondent.refresh_from_db()
     assert respondent.confirmed_at == first
     # Opening the link later says it counts, without a button.
     later = client.get(link).content.decode()
-    assert "your submission now counts" in later and "Confirm my submission" not in later
+    assert in_french("Thank you: your submission now counts.") in later
+    assert in_french("Confirm my submission") not in later
 
 
 # Counting.
@@ -441,10 +451,11 @@ def test_after_closing_an_unconfirmed_submission_can_no_longer_be_confirmed(sent
     respondent, message = sent
     close_consultation(demo)
     link = path_of(confirm_link(message))
-    assert "can no longer be confirmed" in client.get(link).content.decode()
+    refused = in_french("The consultation has closed: this submission can no longer be confirmed.")
+    assert refused in client.get(link).content.decode()
     response = client.post(link)
     assert response.status_code == 409
-    assert "can no longer be confirmed" in response.content.decode()
+    assert refused in response.content.decode()
     respondent.refresh_from_db()
     assert respondent.confirmed_at is None
 
