@@ -274,7 +274,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client, feedback):
     for url in every_url(feedback.consultation):
         response = client.get(url)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("admin:login"))
+        # The login page that also accepts co-leads, who are not staff.
+        assert response["Location"].startswith(reverse("capture-login"))
 
 
 def test_users_who_are_not_organisers_are_refused(client, feedback):
@@ -331,3 +332,29 @@ def test_the_pages_need_the_same_queries_however_many_answers_there_are(organise
         many.append(len(queries))
     assert many == few
     assert max(few) < 40
+
+
+def test_a_co_lead_reads_the_synthesis_and_drills_down_without_personal_data(
+    client, demo, organiser
+):
+    from django.contrib.auth import get_user_model
+
+    from consulta.revisions.models import PillarCoLead
+    from tests.feedback_data import PLANTED_EMAILS, PLANTED_NAMES, populate
+
+    populate(demo, organiser)
+    co_lead = get_user_model().objects.create_user("mm.co-lead", password="a long co-lead password")
+    PillarCoLead.objects.create(user=co_lead, pillar=demo.pillars.get(code="MM"))
+    client.force_login(co_lead)
+    for url in (
+        reverse("manage-synthesis", args=[demo.slug]),
+        reverse("manage-synthesis-recommendation", args=[demo.slug, "MM-2"]),
+    ):
+        response = client.get(url)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert reverse("manage-feedback", args=[demo.slug]) not in page
+        for planted in PLANTED_NAMES + PLANTED_EMAILS:
+            assert planted.split()[0] not in page
+    page = client.get(reverse("manage-synthesis-recommendation", args=[demo.slug, "MM-2"]))
+    assert reverse("revisions-revise", args=[demo.slug, "MM-2"]) in page.content.decode()

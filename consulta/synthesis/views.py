@@ -1,4 +1,4 @@
-"""The organisers' synthesis dashboard: the consultation's figures and charts, and one page per
+"""The synthesis dashboard of organisers and co-leads: the consultation's figures and charts, and one page per
 recommendation, both filtered by region, stakeholder group and channel.
 
 Everything shown comes from the synthesis document (`build_document`), computed for each
@@ -19,7 +19,12 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from consulta.feedback.models import Channel, Stance
-from consulta.permissions import consultation_for_organiser, organiser_required
+from consulta.permissions import (
+    co_lead_required,
+    co_led_pillars,
+    consultation_for_synthesis,
+    is_organiser,
+)
 from consulta.registrations.models import StakeholderGroup
 from consulta.synthesis import charts
 from consulta.synthesis.core import MIN_GROUP_ANSWERS
@@ -66,9 +71,14 @@ class Dashboard:
     """What both pages need: the consultation, its filters, the document, and the links."""
 
     def __init__(self, request, slug):
-        # Co-leads will read the synthesis too: `can_read_synthesis(user, consultation)` in
-        # consulta.permissions; until then, organisers only.
-        self.consultation = consultation_for_organiser(request, slug)
+        # Organisers, and co-leads of a pillar of this consultation.
+        self.consultation = consultation_for_synthesis(request, slug)
+        self.organiser = is_organiser(request.user)
+        self.revisable = set(
+            self.consultation.recommendations.filter(
+                pillar__in=co_led_pillars(request.user)
+            ).values_list("code", flat=True)
+        )
         sessions = list(
             self.consultation.sessions.order_by("starts_at").values_list("key", "region")
         )
@@ -83,7 +93,15 @@ class Dashboard:
 
     def inbox(self, **params) -> str:
         """The inbox with the dashboard's filters, narrowed (or widened, with None) by `params`;
-        `region` is turned into the inbox's `session`."""
+        `region` is turned into the inbox's `session`. Co-leads, who may not see who answered,
+        drill down to the revision page instead, where answers show no personal data."""
+        if not self.organiser:
+            code = params.get("recommendation")
+            if code in self.revisable:
+                return reverse("revisions-revise", args=[self.consultation.slug, code])
+            if code and code != "general":
+                return self.page(code)
+            return reverse("revisions", args=[self.consultation.slug])
         query = dict(self.filters)
         query.update(params)
         region = query.pop("region", None)
@@ -108,6 +126,7 @@ class Dashboard:
             "active_filters": self.form.described(self.filters),
             "filters": self.filters,
             "min_group_answers": MIN_GROUP_ANSWERS,
+            "organiser": self.organiser,
             **extra,
         }
 
@@ -142,7 +161,7 @@ def _table(chart: charts.Chart, header_url, cell_url) -> dict:
     }
 
 
-@organiser_required
+@co_lead_required
 def dashboard(request, slug):
     """Headline figures, the four charts with their tables, the ranking, the recommendations."""
     board = Dashboard(request, slug)
@@ -225,7 +244,7 @@ def dashboard(request, slug):
     )
 
 
-@organiser_required
+@co_lead_required
 def recommendation(request, slug, code):
     """One recommendation: support, consensus, divergence, priority, preference, themes and
     quotes, form letters, rewordings, captured points."""
