@@ -6,7 +6,8 @@ import sys
 
 
 def run_consulta(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "HTTPS", "SECRET_KEY")}
+    inherited_by_tests = ("DEBUG", "HTTPS", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in inherited_by_tests}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-m", "consulta.cli", *args],
