@@ -11,25 +11,15 @@ from consulta.registrations.models import Attribution, StakeholderGroup
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
-class RegistrationForm(forms.Form):
-    """Registration for one session; the language list is the session's own."""
+class ContributorForm(forms.Form):
+    """What every contributor tells about themselves, whether registering for a session or
+    sending a written submission: group, country, how they may be quoted, consent, and the
+    field that robots fill in."""
 
-    given_name = forms.CharField(label=_("Given name"), max_length=100)
-    family_name = forms.CharField(label=_("Family name"), max_length=100)
-    email = forms.EmailField(label=_("E-mail"), max_length=254)
-    organisation = forms.CharField(label=_("Organisation"), max_length=200)
     stakeholder_group = forms.ChoiceField(
         label=_("Stakeholder group"), choices=[("", "—"), *StakeholderGroup.choices]
     )
     country = forms.ChoiceField(label=_("Country"))
-    language = forms.ChoiceField(label=_("Preferred language"))
-    needs = forms.CharField(
-        label=_("Interpretation or accessibility needs"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Optional. For example: sign language, captions, a screen reader."),
-    )
     attribution = forms.ChoiceField(
         label=_("How may your contributions be reported?"),
         choices=Attribution.choices,
@@ -44,28 +34,61 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, session, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        language = get_language() or "en"
-        self.fields["country"].choices = [("", "—"), *country_choices(language)]
-        self.fields["language"].choices = [
-            (code, LANGUAGE_NAMES[code]) for code in session.languages
-        ]
-        if language in session.languages:
-            self.fields["language"].initial = language
-        privacy = reverse("privacy")
+        self.fields["country"].choices = [("", "—"), *country_choices(get_language() or "en")]
         self.fields["consent"].help_text = format_html(
-            '<a href="{}">{}</a>', privacy, _("Read the privacy notice")
+            '<a href="{}">{}</a>', reverse("privacy"), _("Read the privacy notice")
         )
-        for name in ("given_name", "family_name"):
-            self.fields[name].widget.attrs["autocomplete"] = (
-                "given-name" if name == "given_name" else "family-name"
-            )
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website", "").strip())
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class RegistrationForm(ContributorForm):
+    """Registration for one session; the language list is the session's own."""
+
+    field_order = [
+        "given_name",
+        "family_name",
+        "email",
+        "organisation",
+        "stakeholder_group",
+        "country",
+        "language",
+        "needs",
+        "attribution",
+        "consent",
+        "website",
+    ]
+
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200)
+    language = forms.ChoiceField(label=_("Preferred language"))
+    needs = forms.CharField(
+        label=_("Interpretation or accessibility needs"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. For example: sign language, captions, a screen reader."),
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = get_language() or "en"
+        self.fields["language"].choices = [
+            (code, LANGUAGE_NAMES[code]) for code in session.languages
+        ]
+        if language in session.languages:
+            self.fields["language"].initial = language
+        for name in ("given_name", "family_name"):
+            self.fields[name].widget.attrs["autocomplete"] = (
+                "given-name" if name == "given_name" else "family-name"
+            )
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -29,9 +27,9 @@ from consulta.feedback.submissions import (
     start_open_submission,
 )
 from consulta.front.views import published_consultation
-from consulta.lib.countries import country_choices
 from consulta.lib.languages import SUPPORTED_LANGUAGES
-from consulta.registrations.models import Attribution, StakeholderGroup
+from consulta.registrations.forms import ContributorForm
+from consulta.registrations.models import Attribution
 from consulta.registrations.views.public import too_many_attempts
 
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -42,8 +40,20 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(ContributorForm):
     """Who is writing. Personal data (e-mail, organisation) is shown to organisers only."""
+
+    field_order = [
+        "email",
+        "organisation",
+        "stakeholder_group",
+        "country",
+        "language",
+        "attribution",
+        "consent",
+        "website",
+        "submission_key",
+    ]
 
     email = forms.EmailField(
         label=gettext_lazy("E-mail"),
@@ -60,26 +70,9 @@ class IdentityForm(forms.Form):
             "Optional, unless you want your contributions attributed to your organisation."
         ),
     )
-    stakeholder_group = forms.ChoiceField(
-        label=gettext_lazy("Stakeholder group"), choices=[("", "—"), *StakeholderGroup.choices]
-    )
-    country = forms.ChoiceField(label=gettext_lazy("Country"))
     language = forms.ChoiceField(
         label=gettext_lazy("Preferred language"),
         help_text=gettext_lazy("The language of the e-mail we send you."),
-    )
-    attribution = forms.ChoiceField(
-        label=gettext_lazy("How may your contributions be reported?"),
-        choices=Attribution.choices,
-        initial=Attribution.CHATHAM_HOUSE,
-        widget=forms.RadioSelect,
-    )
-    consent = forms.BooleanField(label=gettext_lazy("I agree to the privacy notice"))
-    # Left empty by people; bots that fill every field give themselves away.
-    website = forms.CharField(
-        required=False,
-        label=gettext_lazy("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     # Sent back with the form: the same key twice (double click, retry) is one submission.
     submission_key = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -87,24 +80,14 @@ class IdentityForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         language = get_language() or "en"
-        self.fields["country"].choices = [("", "—"), *country_choices(language)]
         # Each language in its own name, so that its readers recognise it.
         self.fields["language"].choices = [
             (code, get_language_info(code)["name_local"]) for code in SUPPORTED_LANGUAGES
         ]
         self.fields["language"].initial = language if language in SUPPORTED_LANGUAGES else "en"
         self.fields["submission_key"].initial = new_submission_key()
-        self.fields["consent"].help_text = format_html(
-            '<a href="{}">{}</a>', reverse("privacy"), _("Read the privacy notice")
-        )
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
-
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website", "").strip())
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
 
     def clean_submission_key(self):
         key = self.cleaned_data.get("submission_key", "")
