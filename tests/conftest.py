@@ -1,4 +1,5 @@
 import copy
+from datetime import UTC, datetime
 
 import pytest
 import yaml
@@ -6,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from consulta.definitions.loader import load_text
 from consulta.demo import DEMO_FILE
+from consulta.registrations.actions import register_participant
 
 
 @pytest.fixture(autouse=True)
@@ -100,3 +102,24 @@ EUROPEAN = {
     "stakeholder_group": "member_state",
     "country": "SE",
 }
+
+
+REGISTRATIONS_OPEN = datetime(2024, 1, 10, tzinfo=UTC)
+
+
+def register(session, given_name, family_name, email, **changes):
+    """A registration made on 10 January 2024 (registrations open), civil society from Kenya
+    unless `changes` say otherwise."""
+    details = {
+        "given_name": given_name,
+        "family_name": family_name,
+        "email": email,
+        "organisation": "Migrant Rights Network",
+        "stakeholder_group": "civil_society",
+        "country": "KE",
+        "language": session.languages[0],
+        "needs": "",
+        "attribution": "chatham_house",
+        "timezone": "Africa/Nairobi",
+    } | changes
+    return register_participant(session, details, now=REGISTRATIONS_OPEN).registration

@@ -2,18 +2,14 @@
 e-mail within the session, the organiser sees a preview, and only confirming records anything.
 A file with any problem records nothing and says which row is wrong."""
 
-from datetime import UTC, datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consulta.registrations import actions, attendance
-from consulta.registrations.actions import register_participant
 from consulta.registrations.attendance import ReportProblems, Row, parse_zoom_report
 from consulta.registrations.models import Registration
-
-BEFORE_THE_SESSIONS = datetime(2024, 1, 10, tzinfo=UTC)
+from tests.conftest import register
 
 MEETING_PARTICIPANTS = """\
 Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants
@@ -40,22 +36,6 @@ Attended,First Name,Last Name,Email,Registration Time,Join Time
 Yes,Amina,Diallo,amina.diallo@example.org,"Jan 12, 2024 10:00 AM","Jan 29, 2024 01:58 PM"
 No,Kofi,Mensah,kofi@example.org,"Jan 13, 2024 11:00 AM",--
 """
-
-
-def register(session, given_name, family_name, email, **changes) -> Registration:
-    details = {
-        "given_name": given_name,
-        "family_name": family_name,
-        "email": email,
-        "organisation": "Migrant Rights Network",
-        "stakeholder_group": "civil_society",
-        "country": "KE",
-        "language": session.languages[0],
-        "needs": "",
-        "attribution": "chatham_house",
-        "timezone": "Africa/Nairobi",
-    } | changes
-    return register_participant(session, details, now=BEFORE_THE_SESSIONS).registration
 
 
 # Reading the file (no database).

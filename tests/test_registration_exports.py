@@ -3,7 +3,7 @@ spreadsheet: text that a spreadsheet would run as a formula gets a leading apost
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 
 import openpyxl
 import pytest
@@ -12,27 +12,10 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consulta.registrations.actions import register_participant
 from consulta.registrations.exports import neutralise
+from tests.conftest import register
 
-BEFORE_THE_SESSIONS = datetime(2024, 1, 10, tzinfo=UTC)
 FORMULA = "=cmd|' /C calc'!A0"
-
-
-def register(session, given_name, family_name, email, **changes):
-    details = {
-        "given_name": given_name,
-        "family_name": family_name,
-        "email": email,
-        "organisation": "Migrant Rights Network",
-        "stakeholder_group": "civil_society",
-        "country": "KE",
-        "language": session.languages[0],
-        "needs": "",
-        "attribution": "chatham_house",
-        "timezone": "Africa/Nairobi",
-    } | changes
-    return register_participant(session, details, now=BEFORE_THE_SESSIONS).registration
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """The organiser's registration pages: counts, filters and search, attendance by hand and
 attendance rates; only organisers get in, and lists cost the same queries however long."""
 
-from datetime import UTC, datetime
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -11,26 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consulta.permissions import is_organiser
-from consulta.registrations.actions import cancel_registration, register_participant
+from consulta.registrations.actions import cancel_registration
 from consulta.registrations.models import Registration
-
-BEFORE_THE_SESSIONS = datetime(2024, 1, 10, tzinfo=UTC)
-
-
-def register(session, given_name, family_name, email, **changes) -> Registration:
-    details = {
-        "given_name": given_name,
-        "family_name": family_name,
-        "email": email,
-        "organisation": "Migrant Rights Network",
-        "stakeholder_group": "civil_society",
-        "country": "KE",
-        "language": session.languages[0],
-        "needs": "",
-        "attribution": "chatham_house",
-        "timezone": "Africa/Nairobi",
-    } | changes
-    return register_participant(session, details, now=BEFORE_THE_SESSIONS).registration
+from tests.conftest import REGISTRATIONS_OPEN, register
 
 
 @pytest.fixture
@@ -62,7 +43,7 @@ def cast(demo):
             timezone="Europe/Chisinau",
         ),
     }
-    cancel_registration(people["fatou"], now=BEFORE_THE_SESSIONS)
+    cancel_registration(people["fatou"], now=REGISTRATIONS_OPEN)
     return people
 
 
