@@ -47,7 +47,7 @@ LANGUAGES = ("en", "fr", "es", "ar", "ru")
 DEFAULT_LANGUAGE = "en"
 MIN_WORDS = 4  # below this, a given language hint beats detection
 MIN_CONFIDENCE = 0.6
-DETECTION_CHARS = 300  # a few sentences tell five languages apart
+DETECTION_CHARS = 120  # a sentence or two tells these five languages apart
 
 DUPLICATE_THRESHOLD = 0.9
 REWORDING_THRESHOLD = 0.8
