@@ -411,3 +411,21 @@ def test_nothing_in_gives_nothing_out():
     assert themes([], "en") == []
     assert analyse_comments([]) == {}
     assert near_duplicates(["", " ", "Only one comment"]) == []
+
+
+def test_analysing_recommendations_in_parallel_gives_the_same_result(monkeypatch):
+    import consulta.synthesis.themes as module
+
+    comments = [
+        Comment(r, text, "en", "")
+        for r in range(3)
+        for text in (
+            f"Search and rescue boats must reach people at sea quickly, case {n} of {r}."
+            if n % 2
+            else f"Forensic identification with DNA helps families of the missing, case {n}."
+            for n in range(30)
+        )
+    ]
+    sequential = analyse_comments(comments)
+    monkeypatch.setattr(module, "PARALLEL_FROM", 1)
+    assert analyse_comments(comments) == sequential

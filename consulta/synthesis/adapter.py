@@ -21,6 +21,7 @@ from consulta.registrations.models import Attribution, Registration, Stakeholder
 from consulta.synthesis.core import AnswerTable, ChoiceTable
 
 NO_REGION = -1
+CHANNELS = [code for code, _label in Channel.choices]
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Inputs:
     comments: list[Comment] = field(default_factory=list)
     points: list[Point] = field(default_factory=list)
     channels: dict[str, int] = field(default_factory=dict)  # respondents per channel
+    answer_channels: np.ndarray | None = None  # per answer, index into CHANNELS
 
 
 def load_inputs(
@@ -118,6 +120,8 @@ def load_inputs(
     group = np.empty(n, dtype=np.int64)
     support = np.empty(n, dtype=np.int64)
     priority = np.empty(n, dtype=np.int64)
+    answer_channels = np.empty(n, dtype=np.int64)
+    channel_index = {code: i for i, code in enumerate(CHANNELS)}
     comments = []
     for i, (
         rec,
@@ -138,6 +142,7 @@ def load_inputs(
         group[i] = group_index.get(grp, group_index["other"])
         support[i] = -1 if sup is None else sup
         priority[i] = 0 if pri is None else pri
+        answer_channels[i] = channel_index[channel]
         if comment.strip() or proposed.strip():
             comments.append(
                 Comment(
@@ -169,6 +174,7 @@ def load_inputs(
         comments=comments,
         points=points,
         channels={channel: channels.get(channel, 0) for channel, _label in Channel.choices},
+        answer_channels=answer_channels,
     )
 
 

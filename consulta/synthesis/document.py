@@ -8,6 +8,7 @@ data: quotes carry a stakeholder group and region, or an organisation where allo
 import math
 from datetime import UTC, datetime
 
+import numpy as np
 from django.utils import translation
 
 from consulta.feedback.diff import word_diff
@@ -37,8 +38,13 @@ def build_document(consultation, language: str = "en", **filters) -> dict:
             len(inputs.groups),
         )
         analysis = _analyse(inputs.comments)
+        n_channels = len(Channel.choices)
+        by_channel = np.bincount(
+            inputs.answers.recommendation * n_channels + inputs.answer_channels,
+            minlength=len(inputs.recommendations) * n_channels,
+        ).reshape(len(inputs.recommendations), n_channels)
         recommendations = [
-            _recommendation(i, rec, inputs, result, analysis.get(i, {}), language)
+            _recommendation(i, rec, inputs, result, analysis.get(i, {}), language, by_channel[i])
             for i, rec in enumerate(inputs.recommendations)
         ]
         return {
@@ -76,7 +82,7 @@ def _analyse(comments):
     return analyse_comments(comments) if comments else {}
 
 
-def _recommendation(i, rec, inputs, result, analysis, language) -> dict:
+def _recommendation(i, rec, inputs, result, analysis, language, by_channel) -> dict:
     title, title_language = rec.title_in(language)
     text, text_language = rec.text_in(language)
     counts = result.counts[i]
@@ -132,6 +138,10 @@ def _recommendation(i, rec, inputs, result, analysis, language) -> dict:
         "fell_back": title_language != language or text_language != language,
         "illustrative": rec.illustrative,
         "answers": int(result.respondents_answering[i]),
+        "by_channel": [
+            {"code": code, "label": str(label), "answers": int(n)}
+            for (code, label), n in zip(Channel.choices, by_channel, strict=True)
+        ],
         "counts": [int(c) for c in counts],
         "on_scale": int(counts[1:].sum()),
         "share": number(result.share[i]),

@@ -25,13 +25,17 @@ Themes use word TF-IDF (stop words of each language), k-means with k chosen by s
 and report for each cluster its most distinctive terms and the comments nearest its centre.
 """
 
+import multiprocessing
+import os
 import re
 import sys
 import unicodedata
 import warnings
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -65,6 +69,7 @@ CHECKED_AT_ONCE = 4_000  # pairs
 BLOCK = 2_000  # texts (< 2**11): arrays stay small enough to be reused, not mapped afresh
 
 MIN_CLUSTERED = 3  # fewer comments make one theme
+PARALLEL_FROM = 20_000  # comments; below, starting worker processes costs more than it saves
 CAMPAIGN_MIN_COPIES = 3  # copies that make a form-letter campaign
 CAMPAIGN_MIN_CHARS = 40  # shorter identical replies are agreement, not a campaign
 SILHOUETTE_SAMPLE = 1000
@@ -533,9 +538,66 @@ def analyse_comments(comments) -> dict[int, dict]:
     by_recommendation: dict[int, list[int]] = defaultdict(list)
     for i, comment in enumerate(comments):
         by_recommendation[comment.recommendation].append(i)
+    workers = min(os.cpu_count() or 1, len(by_recommendation))
+    if len(comments) < PARALLEL_FROM or workers < 2:
+        return {
+            recommendation: _analyse_recommendation(comments, indices)
+            for recommendation, indices in sorted(by_recommendation.items())
+        }
+    # Recommendations are independent: analyse them on every core, largest first.
+    order = sorted(by_recommendation, key=lambda r: -len(by_recommendation[r]))
+    subsets = [
+        [
+            _Comment(0, c.text, c.language, c.proposed_text)
+            for c in map(comments.__getitem__, by_recommendation[r])
+        ]
+        for r in order
+    ]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = list(pool.map(_analyse_all, subsets))
     return {
-        recommendation: _analyse_recommendation(comments, indices)
-        for recommendation, indices in sorted(by_recommendation.items())
+        recommendation: _renumbered(result, by_recommendation[recommendation])
+        for recommendation, result in sorted(zip(order, results, strict=True))
+    }
+
+
+class _Comment(NamedTuple):
+    recommendation: int
+    text: str
+    language: str
+    proposed_text: str
+
+
+def _analyse_all(subset: list[_Comment]) -> dict:
+    return _analyse_recommendation(subset, list(range(len(subset))))
+
+
+def _renumbered(result: dict, indices: list[int]) -> dict:
+    """A subset's result with its positions turned back into indices of all the comments."""
+    return {
+        "languages": result["languages"],
+        "duplicates": [
+            {
+                "size": d["size"],
+                "members": [indices[m] for m in d["members"]],
+                "example": indices[d["example"]],
+            }
+            for d in result["duplicates"]
+        ],
+        "themes": {
+            language: [
+                Theme(
+                    terms=theme.terms,
+                    size=theme.size,
+                    members=[indices[m] for m in theme.members],
+                    quotes=[indices[q] for q in theme.quotes],
+                )
+                for theme in found
+            ]
+            for language, found in result["themes"].items()
+        },
+        "rewordings": [[indices[m] for m in group] for group in result["rewordings"]],
     }
 
 
