@@ -26,3 +26,12 @@ def test_answers_are_split_by_channel_per_recommendation(demo, organiser, before
     mm1 = {row["code"]: row["answers"] for row in document["MM-1"]["by_channel"]}
     assert mm1["open_submission"] == 1
     assert document["MM-1"]["answers"] == 61
+
+
+def test_the_report_states_each_recommendations_answers_by_channel(demo, organiser):
+    from consulta.synthesis.report import render
+
+    populate(demo, organiser)
+    page = render(build_document(demo), "html").decode()
+    assert "Answers by channel" in page
+    assert "Personal link 60" in page

@@ -646,6 +646,17 @@ def _recommendation(parent: Section, rec: dict, document: dict, numbers: _Number
             [
                 (_("Answers"), Cell(integer(rec["answers"], language), rec["answers"], "answers")),
                 (
+                    _("Answers by channel"),
+                    Cell(
+                        " · ".join(
+                            f"{row['label']} {integer(row['answers'], language)}"
+                            for row in rec.get("by_channel", [])
+                            if row["answers"]
+                        )
+                        or "—"
+                    ),
+                ),
+                (
                     _("Answers on the scale"),
                     Cell(integer(rec["on_scale"], language), rec["on_scale"], "on_scale"),
                 ),
