@@ -11,10 +11,8 @@ import logging
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -23,6 +21,7 @@ from consulta.feedback.actions import NotAllowed, check_open, save_answer
 from consulta.feedback.models import Channel, Respondent
 from consulta.lib.countries import country_codes
 from consulta.lib.languages import SUPPORTED_LANGUAGES
+from consulta.mail import templated_message
 from consulta.registrations.models import Attribution, StakeholderGroup
 from consulta.signed_links import read_link, sign_link
 
@@ -210,15 +209,6 @@ def send_confirmation(respondent_id: int) -> None:
             "confirm_url": confirmation_url(respondent),
             "answered": [(r.code, r.title_in(respondent.language)[0]) for r in answered],
         }
-        subject = render_to_string("feedback/emails/open_confirm_subject.txt", context)
-        text = render_to_string("feedback/emails/open_confirm.txt", context)
-        html = render_to_string("feedback/emails/open_confirm.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[respondent.email],
-    )
-    message.attach_alternative(html, "text/html")
+        message = templated_message("feedback/emails/open_confirm", context, to=respondent.email)
     message.send()
     log.info("sent open submission confirmation e-mail for respondent %s", respondent.pk)

@@ -7,12 +7,11 @@ Nothing personal is logged: log lines name the registration by its number only.
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from consulta.lib import clock
+from consulta.mail import templated_message
 from consulta.meetings import calendar
 from consulta.registrations.links import personal_token
 from consulta.registrations.models import Registration
@@ -49,17 +48,9 @@ def _send(registration_id: int, template: str, *, invitation: bool) -> None:
         pk=registration_id
     )
     with translation.override(registration.language):
-        context = _context(registration)
-        subject = render_to_string(f"registrations/emails/{template}_subject.txt", context)
-        text = render_to_string(f"registrations/emails/{template}.txt", context)
-        html = render_to_string(f"registrations/emails/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[registration.email],
-    )
-    message.attach_alternative(html, "text/html")
+        message = templated_message(
+            f"registrations/emails/{template}", _context(registration), to=registration.email
+        )
     if invitation:
         ics = calendar.session_calendar(
             registration.session, registration.language, method="REQUEST", attendee=registration
