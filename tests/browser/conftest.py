@@ -7,6 +7,8 @@ installs from Debian's packages, and axe-core comes from node_modules (`bin/setu
 
 import json
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from playwright.sync_api import expect
 
 from consulta.definitions.loader import load_file
 from consulta.demo import DEMO_FILE, REHEARSAL_SLUG
@@ -146,3 +149,32 @@ def describe_violations(violations: list[dict]) -> str:
         for node in v["nodes"]:
             lines.append(f"    {json.dumps(node['target'])}: {node['failureSummary']!r}")
     return "\n".join(lines)
+
+
+@dataclass
+class Visit:
+    """How to reach a page: its address, and what to do there before axe looks."""
+
+    path: Callable  # (rehearsal, demo_2024, language) -> path
+    then: Callable | None = None  # (page, language) -> None
+
+
+def assert_no_serious_violation(name, visit, language, site, rehearsal, demo_2024, new_page):
+    """Open the page as `visit` says, in `language`, and fail on any serious or critical
+    accessibility violation that axe finds."""
+    page = new_page(locale=language, bypass_csp=True)
+    # zone.js proposes the browser's zone once per browser session by sending the zone form;
+    # mark it as done so that the page stays put while axe looks at it.
+    page.context.add_init_script("sessionStorage.setItem('consulta-zone-proposed', '1')")
+    response = page.goto(site.url + visit.path(rehearsal, demo_2024, language))
+    assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    if visit.then:
+        visit.then(page, language)
+
+    violations = run_axe(page)
+
+    assert not violations, (
+        f"{name} ({language}, {page.url}): {len(violations)} serious or critical "
+        f"accessibility violation(s):\n{describe_violations(violations)}"
+    )

@@ -5,9 +5,6 @@ The pages send a Content-Security-Policy with `script-src 'self'`, which would b
 injected axe-core script: these tests' browser contexts bypass the CSP (`bypass_csp=True`).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -15,17 +12,9 @@ from playwright.sync_api import expect
 
 from consulta.registrations import actions
 from consulta.registrations.links import personal_token
-from tests.browser.conftest import describe_violations, run_axe, translated
+from tests.browser.conftest import Visit, assert_no_serious_violation, translated
 
 LANGUAGES = ["en", "ar"]
-
-
-@dataclass
-class Visit:
-    """How to reach a page: its address, and what to do there before axe looks."""
-
-    path: Callable  # (rehearsal, demo_2024, language) -> path
-    then: Callable | None = None  # (page, language) -> None
 
 
 def path_in(language, name, *args, query=""):
@@ -86,20 +75,4 @@ PAGES = {
 def test_the_page_has_no_serious_accessibility_violation(
     name, language, site, rehearsal, demo_2024, new_page
 ):
-    visit = PAGES[name]
-    page = new_page(locale=language, bypass_csp=True)
-    # zone.js proposes the browser's zone once per browser session by sending the zone form;
-    # mark it as done so that the page stays put while axe looks at it.
-    page.context.add_init_script("sessionStorage.setItem('consulta-zone-proposed', '1')")
-    response = page.goto(site.url + visit.path(rehearsal, demo_2024, language))
-    assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    if visit.then:
-        visit.then(page, language)
-
-    violations = run_axe(page)
-
-    assert not violations, (
-        f"{name} ({language}, {page.url}): {len(violations)} serious or critical "
-        f"accessibility violation(s):\n{describe_violations(violations)}"
-    )
+    assert_no_serious_violation(name, PAGES[name], language, site, rehearsal, demo_2024, new_page)

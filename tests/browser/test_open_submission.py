@@ -6,8 +6,6 @@ The 2024 demo keeps its real dates (closed by now), so the journey uses the rehe
 """
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.core import mail
@@ -22,7 +20,7 @@ from consulta.feedback.submissions import (
     counted_respondents,
     start_open_submission,
 )
-from tests.browser.conftest import describe_violations, run_axe, translated
+from tests.browser.conftest import Visit, assert_no_serious_violation, translated
 from tests.browser.test_participant_journey import choose_with_arrows, tab_to, type_into
 
 EMAIL = "awa.ndiaye@example.org"
@@ -142,12 +140,6 @@ def send_empty(page, language):
     expect(page.locator("#answers_error")).to_be_visible()
 
 
-@dataclass
-class Visit:
-    path: Callable  # (rehearsal, demo_2024, language) -> path
-    then: Callable | None = None  # (page, language) -> None
-
-
 PAGES = {
     "form": Visit(lambda r, d, lang: path_in(lang, "open-submission", r.slug)),
     "form with errors": Visit(
@@ -165,18 +157,4 @@ PAGES = {
 def test_the_open_submission_pages_have_no_serious_accessibility_violation(
     name, language, site, rehearsal, demo_2024, new_page
 ):
-    visit = PAGES[name]
-    page = new_page(locale=language, bypass_csp=True)
-    page.context.add_init_script("sessionStorage.setItem('consulta-zone-proposed', '1')")
-    response = page.goto(site.url + visit.path(rehearsal, demo_2024, language))
-    assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    if visit.then:
-        visit.then(page, language)
-
-    violations = run_axe(page)
-
-    assert not violations, (
-        f"{name} ({language}, {page.url}): {len(violations)} serious or critical "
-        f"accessibility violation(s):\n{describe_violations(violations)}"
-    )
+    assert_no_serious_violation(name, PAGES[name], language, site, rehearsal, demo_2024, new_page)
