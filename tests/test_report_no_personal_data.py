@@ -14,7 +14,6 @@ import zipfile
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import translation
 from docx import Document
 from lxml import html as lxml_html
 from openpyxl import load_workbook
@@ -44,13 +43,6 @@ def forbidden() -> list[str]:
         UNCONFIRMED_EMAIL,
         UNCONFIRMED_COMMENT,
     ]
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """Addresses and messages in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

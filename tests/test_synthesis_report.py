@@ -16,7 +16,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
 from docx import Document
 from lxml import html as lxml_html
 from openpyxl import load_workbook
@@ -38,13 +37,6 @@ SECTION_TITLES = [
     "Method",
     "Annex: data tables",
 ]
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """Addresses and messages in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
