@@ -182,6 +182,9 @@ except BadSetting as problem:
     raise ImproperlyConfigured(str(problem)) from None
 VIEWER_ZONE_COOKIE = "consulta_tz"
 
+# The largest file an organiser may upload to an importer (feedback answers, Zoom reports).
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,7 +8,12 @@ its column and the reason. Messages are English, marked with `_` for `makemessag
 views translate them with `Problem.translated`.
 
 The file: UTF-8 CSV (with or without a byte-order mark, comma- or semicolon-separated) or an
-Excel workbook (.xlsx, first sheet read), at most 5 MB. Columns are found by their header,
+Excel workbook (.xlsx, first sheet read), at most 5 MB (the views pass the
+`IMPORT_MAX_BYTES` setting). Its type is judged by its content, not its name: a CSV must be
+text (UTF-8, no NUL or other control characters), a workbook a ZIP archive holding an Office
+Open XML spreadsheet (`[Content_Types].xml` declaring one, `xl/workbook.xml`) that unpacks to
+a bounded size, so a ZIP bomb, an OpenDocument file or a PDF renamed ".xlsx" gets a message
+naming what it is instead of reaching openpyxl. Columns are found by their header,
 whatever their order, case or spacing. Each row is one answer on one recommendation; rows
 with the same respondent_id (else the same email) are one respondent.
 
@@ -22,6 +27,7 @@ import hashlib
 import io
 import logging
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -67,6 +73,17 @@ EMAIL_ADDRESS = re.compile(r'^[^@\s,;<>"]+@[^@\s,;<>"]+\.[^@\s,;<>".]+$')
 XLSX_START = b"PK\x03\x04"
 OLD_EXCEL_START = b"\xd0\xcf\x11\xe0"
 ACCEPTED_SUFFIXES = (".csv", ".txt", ".xlsx")
+# What a workbook may unpack to: far above any real answer file, far below a ZIP bomb.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 2_000
+SPREADSHEET_CONTENT_TYPES = (
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+)
+# Text files hold no C0 control character but tab, line feed and carriage return.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Signatures of files that are neither CSV nor XLSX, for a message that names them.
+OTHER_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"{\\rtf", b"\x1f\x8b")
 
 
 def _(message: str) -> str:
@@ -170,10 +187,12 @@ NOT_A_TABLE = _(
 )
 
 
-def read_table(data: bytes, filename: str = "") -> list[tuple[int, list[str]]]:
+def read_table(
+    data: bytes, filename: str = "", max_bytes: int = MAX_BYTES
+) -> list[tuple[int, list[str]]]:
     """Every row of the file (the first sheet of a workbook) as text cells, numbered from 1."""
-    if len(data) > MAX_BYTES:
-        raise ImportProblems([Problem(_("The file is larger than 5 MB."))])
+    if len(data) > max_bytes:
+        raise ImportProblems([too_large(max_bytes)])
     if not data.strip():
         raise ImportProblems([Problem(_("The file is empty."))])
     suffix = filename.lower().rpartition(".")[2] if "." in filename else ""
@@ -191,10 +210,78 @@ def read_table(data: bytes, filename: str = "") -> list[tuple[int, list[str]]]:
             ]
         )
     if data.startswith(XLSX_START):
+        _check_workbook_archive(data)
         return _read_xlsx(data)
     if suffix == "xlsx":
         raise ImportProblems([Problem(_("The file is not a readable Excel workbook (.xlsx)."))])
+    if data.startswith(OTHER_SIGNATURES):
+        raise ImportProblems([Problem(NOT_A_TABLE)])
     return _read_csv(data)
+
+
+def too_large(max_bytes: int) -> Problem:
+    return Problem(
+        _("The file is larger than %(limit)s MB."), {"limit": f"{max_bytes / 1024 / 1024:g}"}
+    )
+
+
+def _check_workbook_archive(data: bytes) -> None:
+    """A ZIP archive is read as a workbook only when it holds an Office Open XML spreadsheet
+    and unpacks to a bounded size (the sizes its directory declares are the most zipfile
+    will unpack)."""
+    not_readable = Problem(_("The file is not a readable Excel workbook (.xlsx)."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            if len(members) > MAX_ARCHIVE_MEMBERS or (
+                sum(member.file_size for member in members) > MAX_UNPACKED_BYTES
+            ):
+                raise ImportProblems(
+                    [
+                        Problem(
+                            _(
+                                "The workbook unpacks to more than %(limit)s MB; split it into "
+                                "smaller files."
+                            ),
+                            {"limit": MAX_UNPACKED_BYTES // 1024 // 1024},
+                        )
+                    ]
+                )
+            if "mimetype" in names and archive.read("mimetype").startswith(
+                b"application/vnd.oasis.opendocument"
+            ):
+                raise ImportProblems(
+                    [
+                        Problem(
+                            _(
+                                "This is an OpenDocument file (.ods), not an Excel workbook. "
+                                "Save it as “Excel workbook (.xlsx)” or as “CSV UTF-8” and "
+                                "upload it again."
+                            )
+                        )
+                    ]
+                )
+            content_types = (
+                archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+            )
+    except ImportProblems:
+        raise
+    except Exception:  # zipfile raises many kinds (BadZipFile, EOFError, …) for a broken file
+        raise ImportProblems([not_readable]) from None
+    if "xl/workbook.xml" not in names or not any(
+        kind in content_types for kind in SPREADSHEET_CONTENT_TYPES
+    ):
+        raise ImportProblems(
+            [
+                Problem(
+                    _(
+                        "The file is a ZIP archive but not an Excel workbook (.xlsx). Save it "
+                        "from your spreadsheet as “Excel workbook (.xlsx)” or as “CSV UTF-8”."
+                    )
+                )
+            ]
+        )
 
 
 def _cell_text(value) -> str:
@@ -259,6 +346,8 @@ def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
         ) from None
     if not text.strip():
         raise ImportProblems([Problem(_("The file is empty."))])
+    if CONTROL_CHARACTERS.search(text):
+        raise ImportProblems([Problem(NOT_A_TABLE)])
     return _trimmed(_split_csv(text, _delimiter(text)))
 
 
@@ -715,9 +804,11 @@ def check_rows(table: list[tuple[int, list[str]]], codes: Codes, known: Known) -
     return rows
 
 
-def parse_file(data: bytes, filename: str, codes: Codes, known: Known) -> list[ImportRow]:
+def parse_file(
+    data: bytes, filename: str, codes: Codes, known: Known, max_bytes: int = MAX_BYTES
+) -> list[ImportRow]:
     """The answers in the file, every one checked; or ImportProblems naming every problem."""
-    return check_rows(read_table(data, filename), codes, known)
+    return check_rows(read_table(data, filename, max_bytes), codes, known)
 
 
 def respondent_facts(rows: list[ImportRow]) -> dict[str, dict[str, str]]:
@@ -805,7 +896,15 @@ def previous_import(consultation, data_checksum: str):
 
 def check_file(consultation, data: bytes, filename: str) -> list[ImportRow]:
     """`parse_file` against the consultation's codes and earlier imports (writes nothing)."""
-    return parse_file(data, filename, codes_for(consultation), known_for(consultation))
+    from django.conf import settings
+
+    return parse_file(
+        data,
+        filename,
+        codes_for(consultation),
+        known_for(consultation),
+        max_bytes=settings.IMPORT_MAX_BYTES,
+    )
 
 
 def submission_key(data_checksum: str, row: int) -> str:

@@ -6,6 +6,10 @@ CSV file into rows and pair those rows with registrations by e-mail. Zoom puts s
 table's header is the last row with a column named like "Email", "User Email" or
 "Email Address" that is not a summary header.
 
+The file's type is judged by its content: a workbook, a PDF, an image or any file holding NUL
+or other control characters is refused with a message saying what to upload instead, and a
+file over `IMPORT_MAX_BYTES` (the views pass the setting) is refused unread.
+
 A file with any problem gives no rows at all: `ReportProblems` lists every problem, naming
 row numbers (the line in the file, counting from 1). Messages are marked with `_` so that
 `makemessages` finds them; views translate them with `Problem.translated`.
@@ -21,6 +25,18 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 MAX_BYTES = 5 * 1024 * 1024
+# Zoom exports CSV; these start the files people upload instead (XLSX/ODS, XLS, PDF, images).
+NOT_CSV_SIGNATURES = (
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0",
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"\x1f\x8b",
+)
+# Text holds no C0 control character but tab, line feed and carriage return.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _(message: str) -> str:
@@ -60,7 +76,21 @@ class ReportProblems(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
+def too_large(max_bytes: int) -> Problem:
+    return Problem(
+        _("The file is larger than %(limit)s MB."), {"limit": f"{max_bytes / 1024 / 1024:g}"}
+    )
+
+
+NOT_CSV = _(
+    "The file is not a CSV report. Export the registration or attendee report from Zoom as "
+    "CSV and upload that file."
+)
+
+
 def _decode(data: bytes) -> str:
+    if data.startswith(NOT_CSV_SIGNATURES):
+        raise ReportProblems([Problem(NOT_CSV)])
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -138,7 +168,7 @@ def _cell(cells: list[str], position: int) -> str:
     return cells[position].strip() if position < len(cells) else ""
 
 
-def parse_zoom_report(data: bytes) -> list[Row]:
+def parse_zoom_report(data: bytes, max_bytes: int = MAX_BYTES) -> list[Row]:
     """The participants of a Zoom report (CSV, comma- or tab-separated), one row per e-mail.
 
     Raises ReportProblems when the file is empty, undecodable, has no e-mail column, no
@@ -146,11 +176,15 @@ def parse_zoom_report(data: bytes) -> list[Row]:
     already seen (someone who joined twice), and rows whose "Attended" column (webinar
     attendee reports list registrants who did not come) says "No".
     """
+    if len(data) > max_bytes:
+        raise ReportProblems([too_large(max_bytes)])
     if not data.strip():
         raise ReportProblems([Problem(_("The file is empty."))])
     text = _decode(data)
     if not text.strip():
         raise ReportProblems([Problem(_("The file is empty."))])
+    if CONTROL_CHARACTERS.search(text):
+        raise ReportProblems([Problem(NOT_CSV)])
     for delimiter in (",", "\t"):
         rows = _read_rows(text, delimiter)
         start = _header_index(rows)

@@ -280,9 +280,12 @@ class ImportUpload(forms.Form):
     )
 
     def clean_file(self):
+        """Refuse an oversized file before reading it; its content is judged by the parser."""
         upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_BYTES:
-            raise forms.ValidationError(gettext("The file is larger than 5 MB."))
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                imports.too_large(settings.IMPORT_MAX_BYTES).translated(gettext)
+            )
         return upload
 
 

@@ -10,6 +10,7 @@ import secrets
 import tempfile
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -281,9 +282,12 @@ class ReportUpload(forms.Form):
     )
 
     def clean_report(self):
+        """Refuse an oversized file before reading it; its content is judged by the parser."""
         report = self.cleaned_data["report"]
-        if report.size > attendance.MAX_BYTES:
-            raise forms.ValidationError(gettext("The file is larger than 5 MB."))
+        if report.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                attendance.too_large(settings.IMPORT_MAX_BYTES).translated(gettext)
+            )
         return report
 
 
@@ -299,7 +303,9 @@ def attendance_import(request, slug, key):
         form = ReportUpload(request.POST, request.FILES)
         if form.is_valid():
             try:
-                rows = attendance.parse_zoom_report(form.cleaned_data["report"].read())
+                rows = attendance.parse_zoom_report(
+                    form.cleaned_data["report"].read(), max_bytes=settings.IMPORT_MAX_BYTES
+                )
             except attendance.ReportProblems as error:
                 problems = [problem.translated(gettext) for problem in error.problems]
             else:
