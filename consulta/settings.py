@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "consulta.definitions",
     "consulta.demo",
     "consulta.front",
+    "consulta.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
 ]
 
@@ -184,6 +187,11 @@ VIEWER_ZONE_COOKIE = "consulta_tz"
 
 # The largest file an organiser may upload to an importer (feedback answers, Zoom reports).
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+# Background jobs (consulta/jobs): a queue in Consulta's own database, run by `consulta worker`.
+# A failed attempt is retried after each of these delays (seconds), then shown as failed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOBS_RETRY_DELAYS = (60, 300, 1800, 7200)
 
 LOGGING = {
     "version": 1,

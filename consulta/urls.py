@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("r/<str:token>/invitation.ics", registrations.invitation, name="personal-invitation"),
     path("r/<str:token>/feedback/", include("consulta.feedback.urls_participant")),
     path("c/<slug:slug>/submit/", include("consulta.feedback.urls_open")),
+    path("manage/jobs/", include("consulta.jobs.urls")),
     path("manage/", include("consulta.feedback.urls_capture")),
     path("manage/", include("consulta.registrations.urls_manage")),
     path("manage/", include("consulta.feedback.urls_manage")),

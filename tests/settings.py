@@ -10,3 +10,7 @@ from consulta.settings import *  # noqa: F403
 
 # Hashing test passwords slowly protects nothing and costs seconds per test.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Jobs run as soon as they are queued (after the transaction commits), so a test checks the
+# e-mail a request sends; tests/test_jobs.py switches to the database queue and its worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 from consulta.consultations.models import Consultation, Recommendation
 from consulta.feedback.actions import NotAllowed, check_open, save_answer
 from consulta.feedback.models import Channel, Respondent
+from consulta.jobs import actions as jobs
+from consulta.jobs import kinds
 from consulta.lib.countries import country_codes
 from consulta.lib.languages import SUPPORTED_LANGUAGES
 from consulta.mail import templated_message
@@ -122,7 +124,8 @@ def start_open_submission(
     respondent.save()
     for recommendation, values in given.items():
         save_answer(respondent, recommendation, values, submission_key=submission_key)
-    transaction.on_commit(lambda: send_confirmation(respondent.pk))
+    # Sent by a background job (consulta.jobs) once the transaction commits.
+    jobs.enqueue(kinds.SUBMISSION_CONFIRMATION, respondent.pk, consultation_id=consultation.pk)
     return respondent
 
 

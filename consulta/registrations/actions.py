@@ -1,9 +1,11 @@
 """The one write path for registrations: register, cancel, promote from the waiting list.
 
 Each action locks the session row so that capacity holds under concurrent requests, and sends
-its e-mail only after the transaction commits.
+its e-mail as a background job (consulta.jobs), queued when the transaction commits; the job
+calls the sending function of `emails` with the registration's primary key.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,8 +13,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from consulta.jobs import actions as jobs
+from consulta.jobs import kinds
 from consulta.meetings.models import Session
-from consulta.registrations import emails
 from consulta.registrations.models import Registration
 
 
@@ -53,7 +56,9 @@ def register_participant(session: Session, details: dict, *, now=None) -> Outcom
     email = details["email"].strip().lower()
     existing = Registration.objects.filter(session=session, email=email).first()
     if existing and existing.is_active():
-        transaction.on_commit(lambda: emails.send_confirmation(existing.pk))
+        jobs.enqueue(
+            kinds.REGISTRATION_CONFIRMATION, existing.pk, consultation_id=session.consultation_id
+        )
         return Outcome(existing, "already")
     seats = session.seats_left()
     status = (
@@ -71,7 +76,9 @@ def register_participant(session: Session, details: dict, *, now=None) -> Outcom
     registration.cancelled_at = None
     registration.full_clean()
     registration.save()
-    transaction.on_commit(lambda: emails.send_confirmation(registration.pk))
+    jobs.enqueue(
+        kinds.REGISTRATION_CONFIRMATION, registration.pk, consultation_id=session.consultation_id
+    )
     return Outcome(registration, status)
 
 
@@ -101,7 +108,7 @@ def cancel_registration(registration: Registration, *, now=None) -> Registration
         return None
     promoted.status = Registration.Status.CONFIRMED
     promoted.save(update_fields=["status"])
-    transaction.on_commit(lambda: emails.send_promotion(promoted.pk))
+    jobs.enqueue(kinds.REGISTRATION_PROMOTION, promoted.pk, consultation_id=session.consultation_id)
     return promoted
 
 
@@ -133,11 +140,14 @@ def send_due_reminders(*, now=None, ahead=None) -> int:
             session__starts_at__lte=now + ahead,
             session__status=Session.Status.SCHEDULED,
         )
-        .values_list("pk", flat=True)
+        .values_list("pk", "session__consultation_id")
     )
-    Registration.objects.filter(pk__in=due).update(reminder_sent_at=now)
-    for pk in due:
-        transaction.on_commit(lambda pk=pk: emails.send_reminder(pk))
+    Registration.objects.filter(pk__in=[pk for pk, _ in due]).update(reminder_sent_at=now)
+    by_consultation = defaultdict(list)
+    for pk, consultation_id in due:
+        by_consultation[consultation_id].append(pk)
+    for consultation_id, pks in by_consultation.items():
+        jobs.enqueue_many(kinds.REGISTRATION_REMINDER, pks, consultation_id=consultation_id)
     return len(due)
 
 

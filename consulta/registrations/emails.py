@@ -1,6 +1,7 @@
 """E-mails to participants, each in the participant's language, plain text and HTML.
 
-Called after the transaction commits (see actions); they read the registration afresh by id.
+Each runs as a background job (consulta.jobs, queued by actions once the transaction commits)
+and reads the registration afresh by id; a failure is retried by the job, not here.
 Nothing personal is logged: log lines name the registration by its number only.
 """
 

@@ -14,4 +14,7 @@ manage = [
     path("", views.manage_report, name="manage-report"),
     path("publish/", views.publish, name="manage-report-publish"),
     path("withdraw/", views.withdraw, name="manage-report-withdraw"),
+    # Renderings prepared in the background (consulta.jobs).
+    path("renderings/", views.prepare_rendering, name="manage-report-prepare"),
+    path("renderings/<int:pk>/", views.download_rendering, name="manage-report-rendering"),
 ]

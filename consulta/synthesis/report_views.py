@@ -5,6 +5,10 @@ preview, with publication and the downloads.
 (otherwise 404, as if there were no report); `/<lang>/manage/<slug>/report/` is for
 organisers, whatever the status. Both take `?format=html|pdf|docx|xlsx` to download the
 report in that format, in the page's language; without it they show the report as a page.
+
+Organisers can also have a PDF, DOCX or XLSX rendering prepared in the background (a job, see
+consulta.jobs): the report page lists the latest renderings with their status and a download
+link once ready. A rendering shows the data as they were when it was rendered.
 """
 
 from django.contrib import messages
@@ -15,7 +19,10 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from consulta.audit.actions import record
 from consulta.consultations.models import Consultation
+from consulta.jobs import actions as jobs
+from consulta.jobs.models import RenderedReport
 from consulta.lib.languages import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from consulta.permissions import consultation_for_organiser, organiser_required
 from consulta.synthesis import report as reports
@@ -83,19 +90,75 @@ def manage_report(request, slug):
             "can_publish": consultation.status == Consultation.Status.CLOSED,
             "public_url": reverse("report", args=[consultation.slug]),
             "close_url": reverse("manage-feedback-close", args=[consultation.slug]),
+            "renderings": _renderings(consultation),
+            "rendering_formats": RenderedReport.Format.choices,
+            "rendering_languages": SUPPORTED_LANGUAGES,
+            "language": _language(),
         },
     )
+
+
+RENDERINGS_SHOWN = 10
+
+
+def _renderings(consultation) -> list[RenderedReport]:
+    return list(
+        RenderedReport.objects.filter(consultation=consultation)
+        .select_related("job")
+        .defer("content")[:RENDERINGS_SHOWN]
+    )
+
+
+@require_POST
+@organiser_required
+def prepare_rendering(request, slug):
+    """Queue a rendering of the report in the format and language asked for."""
+    consultation = consultation_for_organiser(request, slug)
+    fmt = request.POST.get("format")
+    language = request.POST.get("language")
+    if fmt not in RenderedReport.Format.values or language not in SUPPORTED_LANGUAGES:
+        messages.error(request, gettext("Choose a format (PDF, DOCX or XLSX) and a language."))
+    else:
+        jobs.request_report(consultation, fmt, language)
+        messages.success(
+            request,
+            gettext(
+                "The report is being prepared in the background. Reload this page to see "
+                "when it is ready to download."
+            ),
+        )
+    return redirect("manage-report", consultation.slug)
+
+
+@never_cache
+@organiser_required
+def download_rendering(request, slug, pk):
+    """A rendering prepared in the background; 404 until it is ready."""
+    consultation = consultation_for_organiser(request, slug)
+    rendering = RenderedReport.objects.filter(
+        consultation=consultation, pk=pk, rendered_at__isnull=False
+    ).first()
+    if rendering is None:
+        raise Http404("No such rendering, or not ready yet.")
+    response = HttpResponse(
+        bytes(rendering.content), content_type=reports.FORMATS[rendering.format].content_type
+    )
+    name = reports.filename(consultation, rendering.language, rendering.format)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_POST
 @organiser_required
 def publish(request, slug):
     consultation = consultation_for_organiser(request, slug)
+    was = {"status": consultation.status}
     try:
         reports.publish_report(consultation)
     except reports.NotClosed:
         messages.error(request, gettext("Close the consultation before publishing its report."))
     else:
+        record(request.user, "report.published", consultation, was, {"status": consultation.status})
         messages.success(request, gettext("The report is published: anyone can read it now."))
     return redirect("manage-report", consultation.slug)
 
@@ -104,6 +167,8 @@ def publish(request, slug):
 @organiser_required
 def withdraw(request, slug):
     consultation = consultation_for_organiser(request, slug)
+    was = {"status": consultation.status}
     reports.withdraw_report(consultation)
+    record(request.user, "report.withdrawn", consultation, was, {"status": consultation.status})
     messages.success(request, gettext("The report is no longer public."))
     return redirect("manage-report", consultation.slug)
