@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "consulta.definitions",
     "consulta.demo",
     "consulta.front",
+    "consulta.api",
+    "ninja",
     "consulta.jobs",
     "django_tasks",
     "django_tasks_db",

@@ -5,6 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from consulta.api.api import api
 from consulta.front import views as front
 from consulta.meetings import views as calendars
 from consulta.registrations.views import public as registrations
@@ -20,6 +21,7 @@ urlpatterns = [
         calendars.session_calendar,
         name="session-calendar",
     ),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
@@ -36,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("c/<slug:slug>/submit/", include("consulta.feedback.urls_open")),
     path("manage/jobs/", include("consulta.jobs.urls")),
     path("manage/", include("consulta.feedback.urls_capture")),
+    path("manage/", include("consulta.api.urls_manage")),
     path("manage/", include("consulta.registrations.urls_manage")),
     path("manage/", include("consulta.feedback.urls_manage")),
     path("manage/", include("consulta.revisions.urls")),

@@ -1,0 +1,51 @@
+"""The API object: version 1 under /api/v1/, its OpenAPI description at
+/api/v1/openapi.json and browsable documentation at /api/v1/docs (served by Consulta itself,
+no CDN)."""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+from consulta.api import errors, organiser, participant, public
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """Consulta's REST API.
+
+* **Public** endpoints need no token and show what the public pages show.
+* **Participant** endpoints take the token of the participant's personal link in the
+  `X-Personal-Token` header. Saving an answer needs an `Idempotency-Key` header: a retried
+  request with the same key is stored once.
+* **Organiser** endpoints take an API token (`Authorization: Bearer cst_…`) created in the
+  organiser pages, read-only or read-write.
+
+Errors always have the shape `{"error": {"code", "message", "fields"}}`. Lists are paged with
+`?page=` and `?page_size=` (at most 200) and say how many items and pages there are.
+"""
+
+api = NinjaAPI(
+    title="Consulta API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("", public.router)
+api.add_router("", participant.router)
+api.add_router("", organiser.router)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    """The database is down or unreachable: ask the client to come back, never a traceback."""
+    log.warning("API request refused: database unavailable (%s)", type(exc).__name__)
+    response = errors.error_response(
+        503, "unavailable", _("The service is briefly unavailable; try again in a moment.")
+    )
+    response["Retry-After"] = "5"
+    return response

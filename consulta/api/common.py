@@ -1,0 +1,55 @@
+"""Small pieces the routers share: the documented error responses, paging, languages."""
+
+from collections.abc import Callable, Iterable
+
+from ninja import Field, Schema
+
+from consulta.api.errors import ErrorOut
+from consulta.lib.languages import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
+
+# Every operation may answer 503 when the database is unreachable.
+ALWAYS = (503,)
+MAX_PAGE = 1_000_000
+
+
+def responses(ok, *errors: int, status: int = 200) -> dict:
+    """The operation's documented responses: `ok` on success, the error shape otherwise."""
+    return {status: ok, frozenset((*errors, *ALWAYS)): ErrorOut}
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="1 for the first page.")
+    page_size: int = Field(50, ge=1, le=200)
+
+
+def page_of(items, paging: PageIn, to_out: Callable) -> dict:
+    """{"items": [...], "count": total, "page": n, "pages": m} for a queryset or a list."""
+    count = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
+    start = (paging.page - 1) * paging.page_size
+    chunk: Iterable = items[start : start + paging.page_size]
+    return {
+        "items": [to_out(item) for item in chunk],
+        "count": count,
+        "page": paging.page,
+        "pages": max(1, -(-count // paging.page_size)),
+    }
+
+
+def page_schema(item_schema, name: str):
+    """A page of `item_schema` as its own named schema in the OpenAPI description."""
+    return type(
+        name,
+        (Schema,),
+        {
+            "__annotations__": {
+                "items": list[item_schema],
+                "count": int,
+                "page": int,
+                "pages": int,
+            }
+        },
+    )
+
+
+def language_or_default(lang: str | None) -> str:
+    return lang if lang in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE
