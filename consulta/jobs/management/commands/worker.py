@@ -1,7 +1,7 @@
 """`consulta worker [--once] [--interval SECONDS]`: run the background jobs (e-mails, report
 renderings) from the database queue, one line per job on standard output. Run one or more
 beside the web server (systemd, a container); SIGTERM or Ctrl+C stops it after the job in hand.
-`--once` runs what is due now and exits (tests, cron)."""
+`--once` runs what is due now and exits (tests, cron), printing nothing when nothing was due."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django_tasks_db.backend import DatabaseBackend
@@ -54,4 +54,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             say(f"Stopped at once, after {worker.processed} job(s).")
             return
-        say(f"Worker stopped after {worker.processed} job(s).")
+        if not once:
+            say(f"Worker stopped after {worker.processed} job(s).")
+        elif worker.processed:
+            say(f"Ran {worker.processed} job(s); nothing more is due.")
