@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("c/<slug:slug>/s/<slug:key>/register/", registrations.register, name="register"),
     path("r/<str:token>/", registrations.personal_page, name="personal"),
     path("r/<str:token>/invitation.ics", registrations.invitation, name="personal-invitation"),
+    path("r/<str:token>/my-data.json", registrations.download_personal_data, name="personal-data"),
+    path("privacy/erase/<str:token>/", registrations.confirm_erasure, name="personal-erase"),
     path("r/<str:token>/feedback/", include("consulta.feedback.urls_participant")),
     path("c/<slug:slug>/submit/", include("consulta.feedback.urls_open")),
     path("manage/jobs/", include("consulta.jobs.urls")),

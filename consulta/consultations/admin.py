@@ -128,6 +128,7 @@ class ConsultationAdmin(admin.ModelAdmin):
             {"fields": ["organising_network", "co_leads", "framework", "background", "mandate"]},
         ),
         ("Checks", {"fields": ["programme_warnings"]}),
+        ("Personal data", {"fields": ["personal_data_retention_days"]}),
         ("Next round", {"fields": ["new_round"]}),
     ]
     inlines = [AimInline, ServedObjectiveInline, PillarInline, EngagementInline, ReferenceInline]

@@ -93,6 +93,13 @@ class Consultation(models.Model):
         Framework, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"
     )
     co_leads = models.ManyToManyField(Organisation, blank=True, related_name="co_led_consultations")
+    personal_data_retention_days = models.PositiveIntegerField(
+        "keep personal data for (days)",
+        default=365,
+        help_text="Counted from the closing date (else the last session's day); then "
+        "`consulta purge-personal-data` erases participants' names and contact details and "
+        "keeps their answers, counted anonymously.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from consulta.lib import clock
 from consulta.lib.markup import render_markdown
 from consulta.meetings.models import Session
 from consulta.permissions import is_organiser
+from consulta.registrations.privacy import retention_schedule
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
@@ -26,7 +27,8 @@ def home(request):
 
 
 def privacy(request):
-    return render(request, "front/privacy.html")
+    """The privacy notice, with how long each consultation keeps personal data."""
+    return render(request, "front/privacy.html", {"retention": retention_schedule()})
 
 
 def published_consultation(request, slug, queryset=None) -> Consultation:

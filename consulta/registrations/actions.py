@@ -136,6 +136,7 @@ def send_due_reminders(*, now=None, ahead=None) -> int:
         .filter(
             status=Registration.Status.CONFIRMED,
             reminder_sent_at__isnull=True,
+            personal_data_erased_at__isnull=True,
             session__starts_at__gt=now,
             session__starts_at__lte=now + ahead,
             session__status=Session.Status.SCHEDULED,

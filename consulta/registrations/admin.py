@@ -25,6 +25,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "consented_at",
         "cancelled_at",
         "reminder_sent_at",
+        "personal_data_erased_at",
     ]
     exclude = ["link_nonce"]
     actions = ["revoke_links"]
@@ -32,6 +33,12 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         """Registrations come through the registration form (or its API), never typed in here."""
         return False
+
+    def has_change_permission(self, request, obj=None):
+        """An erased registration is kept only to be counted: shown, never edited back."""
+        if obj is not None and obj.is_erased():
+            return False
+        return super().has_change_permission(request, obj)
 
     @admin.action(description="Revoke the personal links of the selected registrations")
     def revoke_links(self, request, queryset):

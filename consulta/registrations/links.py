@@ -1,9 +1,14 @@
-"""Personal links: signed, unguessable, and revocable by changing the registration's nonce."""
+"""Personal links and erasure-confirmation links: signed, unguessable, and revoked by changing
+the registration's nonce (which erasure does)."""
+
+from datetime import timedelta
 
 from consulta.registrations.models import Registration
 from consulta.signed_links import read_link, sign_link
 
 SALT = "consulta.registrations.personal-link"
+ERASURE_SALT = "consulta.registrations.erasure"
+ERASURE_LINK_LIFETIME = timedelta(days=7)
 
 
 def personal_token(registration: Registration) -> str:
@@ -19,5 +24,24 @@ def registration_for_token(token: str) -> Registration | None:
     return (
         Registration.objects.select_related("session__consultation")
         .filter(pk=pk, link_nonce=nonce)
+        .first()
+    )
+
+
+def erasure_token(registration: Registration) -> str:
+    """The link that confirms an erasure request; erasing rotates the nonce and so spends it."""
+    return sign_link(registration.pk, registration.link_nonce, ERASURE_SALT)
+
+
+def registration_for_erasure_token(token: str) -> Registration | None:
+    """The registration an erasure link belongs to, or None for a forged, altered, expired or
+    spent one."""
+    link = read_link(token, ERASURE_SALT, max_age=ERASURE_LINK_LIFETIME)
+    if link is None:
+        return None
+    pk, nonce = link
+    return (
+        Registration.objects.select_related("session__consultation")
+        .filter(pk=pk, link_nonce=nonce, personal_data_erased_at__isnull=True)
         .first()
     )

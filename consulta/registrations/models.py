@@ -73,6 +73,12 @@ class Registration(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(null=True, blank=True, help_text="Unknown until marked.")
     attendance_source = models.CharField(max_length=40, blank=True)
+    personal_data_erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the name, e-mail and other identifying details were erased (at the "
+        "participant's request or after the retention period); answers stay, counted.",
+    )
 
     class Meta:
         ordering = ["session", "queued_at", "pk"]
@@ -89,3 +95,7 @@ class Registration(models.Model):
 
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+    def is_erased(self) -> bool:
+        """Personal data erased: the registration only counts, it names nobody."""
+        return self.personal_data_erased_at is not None

@@ -1,18 +1,26 @@
-"""Registration for a session and the participant's personal page (reached by their link)."""
+"""Registration for a session and the participant's personal page (reached by their link):
+their registration, their data as a file, and erasing it (confirmed from an e-mailed link)."""
+
+import json
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from consulta.front.views import published_consultation, session_view, sessions_with_seats
 from consulta.lib import clock
 from consulta.meetings import calendar
-from consulta.registrations import actions
+from consulta.registrations import actions, privacy
 from consulta.registrations.forms import LANGUAGE_NAMES, RegistrationForm
-from consulta.registrations.links import registration_for_token
+from consulta.registrations.links import (
+    ERASURE_LINK_LIFETIME,
+    registration_for_erasure_token,
+    registration_for_token,
+)
 from consulta.registrations.models import Registration
 
 
@@ -94,6 +102,13 @@ def personal_page(request, token):
                 message = _("Your preferred language is saved.")
             else:
                 message = _("Choose one of the session's languages.")
+        elif action == "erase":
+            # The same message whether or not an e-mail went out (one per ten minutes).
+            privacy.request_erasure(registration)
+            message = _(
+                "We have sent you an e-mail with a link to confirm the erasure. Nothing is "
+                "erased until you follow it (within %(days)s days)."
+            ) % {"days": ERASURE_LINK_LIFETIME.days}
         request.session["personal_message"] = message
         return redirect("personal", token=token)
     message = request.session.pop("personal_message", "")
@@ -122,5 +137,39 @@ def invitation(request, token):
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="invitation.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def download_personal_data(request, token):
+    """Everything held under the participant's e-mail address, as a JSON file."""
+    registration = _registration_or_404(token)
+    data = privacy.personal_data(registration)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"consulta-personal-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_erasure(request, token):
+    """GET shows what erasure removes and keeps, with a button (mail scanners that follow
+    links erase nothing); POST erases. A forged, altered, expired or spent link is refused."""
+    registration = registration_for_erasure_token(token)
+    if registration is None:
+        context = {"days": ERASURE_LINK_LIFETIME.days}
+        return render(request, "registrations/public/erase_invalid.html", context, status=404)
+    context = {
+        "registration": registration,
+        "consultation": registration.session.consultation,
+        "cancels_registration": registration.is_active()
+        and registration.session.starts_at > timezone.now(),
+    }
+    if request.method == "POST":
+        context["erased"] = privacy.erase_personal_data(registration)
+        return render(request, "registrations/public/erased.html", context)
+    response = render(request, "registrations/public/erase_confirm.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
