@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "consulta.definitions",
     "consulta.demo",
     "consulta.front",
+    "consulta.access",
     "consulta.api",
     "ninja",
     "consulta.jobs",
@@ -139,6 +140,13 @@ TEMPLATES = [
             ],
         },
     },
+]
+
+# Organisers get the admin permissions of consulta.permissions.ORGANISER_ADMIN_PERMISSIONS from
+# their organiser roles, without groups to maintain (consulta/access/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "consulta.access.backends.OrganiserPermissions",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -53,8 +53,35 @@ def demo(db):
 
 @pytest.fixture
 def organiser(db):
+    """Amina, a staff account (not an administrator) who organises every consultation of the
+    test: those loaded before she was asked for and those a test loads afterwards (a draft, a
+    new round), as the demo's organiser organises both demo consultations. Tests of what an
+    organiser may NOT see use someone else (tests/test_permission_matrix.py)."""
+    from django.db.models.signals import post_save
+
+    from consulta.access.actions import grant_organiser
+    from consulta.consultations.models import Consultation
+
+    amina = get_user_model().objects.create_user(
+        "amina.organiser", "amina@secretariat.example", "a long demo password", is_staff=True
+    )
+    for consultation in Consultation.objects.all():
+        grant_organiser(consultation, amina)
+
+    def organise_new(sender, instance, created, **kwargs):
+        if created:
+            grant_organiser(instance, amina)
+
+    post_save.connect(organise_new, sender=Consultation, dispatch_uid="organiser-fixture")
+    yield amina
+    post_save.disconnect(sender=Consultation, dispatch_uid="organiser-fixture")
+
+
+@pytest.fixture
+def administrator(db):
+    """Ada, a platform administrator (an active superuser)."""
     return get_user_model().objects.create_superuser(
-        "amina.organiser", "amina@secretariat.example", "a long demo password"
+        "ada.administrator", "ada@secretariat.example", "a long admin password"
     )
 
 

@@ -9,6 +9,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from consulta.access import actions as access
+from consulta.access.admin import OrganiserRoleInline
+from consulta.access.admin_scoping import ConsultationScoped
 from consulta.consultations import actions
 from consulta.consultations.models import (
     TEXT_FIELDS,
@@ -27,6 +30,7 @@ from consulta.consultations.models import (
 from consulta.definitions.loader import copy_as_new_round
 from consulta.definitions.schema import DefinitionError
 from consulta.lib.languages import SUPPORTED_LANGUAGES
+from consulta.permissions import is_administrator
 
 LANGUAGE_NAMES = {code: str(name) for code, name in settings.LANGUAGES}
 
@@ -114,7 +118,8 @@ class NewRoundForm(forms.Form):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ConsultationScoped, admin.ModelAdmin):
+    consultation_lookups = ("",)
     list_display = ["title", "slug", "status", "opens_on", "closes_on", "timezone"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
@@ -131,7 +136,14 @@ class ConsultationAdmin(admin.ModelAdmin):
         ("Personal data", {"fields": ["personal_data_retention_days"]}),
         ("Next round", {"fields": ["new_round"]}),
     ]
-    inlines = [AimInline, ServedObjectiveInline, PillarInline, EngagementInline, ReferenceInline]
+    inlines = [
+        OrganiserRoleInline,
+        AimInline,
+        ServedObjectiveInline,
+        PillarInline,
+        EngagementInline,
+        ReferenceInline,
+    ]
 
     def get_urls(self):
         copy_view = self.admin_site.admin_view(self.copy_as_new_round_view)
@@ -148,7 +160,7 @@ class ConsultationAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">Copy this consultation as a new round…</a>', url)
 
     def copy_as_new_round_view(self, request, pk):
-        consultation = get_object_or_404(Consultation, pk=pk)
+        consultation = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = NewRoundForm(request.POST or None, initial={"title": consultation.title})
@@ -159,6 +171,7 @@ class ConsultationAdmin(admin.ModelAdmin):
                 form.add_error(None, [str(problem) for problem in error.problems])
             else:
                 copy = report.consultation
+                access.copy_organisers(consultation, copy, also=self._creator(request))
                 messages.success(
                     request,
                     f"Created {copy.slug} as a draft with {copy.sessions.count()} sessions.",
@@ -173,6 +186,16 @@ class ConsultationAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/consultations/new_round.html", context)
 
+    def _creator(self, request):
+        """An organiser who creates a consultation organises it; administrators need no role."""
+        return None if is_administrator(request.user) else request.user
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        creator = self._creator(request)
+        if not change and creator is not None:
+            access.grant_organiser(obj, creator)
+
     @admin.display(description="programme warnings")
     def programme_warnings(self, consultation):
         rows = [
@@ -186,7 +209,7 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(ConsultationScoped, admin.ModelAdmin):
     list_display = ["title", "code", "consultation", "order"]
     list_filter = ["consultation"]
     search_fields = ["title", "code"]
@@ -240,7 +263,7 @@ class RecommendationForm(forms.ModelForm):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(ConsultationScoped, admin.ModelAdmin):
     form = RecommendationForm
     list_display = ["code", "title_en", "pillar", "status", "illustrative", "version_count"]
     list_filter = ["consultation", "pillar", "status", "illustrative"]

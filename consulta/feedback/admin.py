@@ -5,6 +5,7 @@ respondents, pairwise choices, captured points and the moderation trail are read
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from consulta.access.admin_scoping import ConsultationScoped
 from consulta.feedback.models import (
     Answer,
     CapturedPoint,
@@ -16,8 +17,11 @@ from consulta.feedback.models import (
 
 
 @admin.register(SessionModerator)
-class SessionModeratorAdmin(admin.ModelAdmin):
-    """Who may capture which session's discussion (organisers may capture every session)."""
+class SessionModeratorAdmin(ConsultationScoped, admin.ModelAdmin):
+    """Who may capture which session's discussion (organisers may capture every session of
+    the consultations they organise)."""
+
+    consultation_lookups = ("session__consultation",)
 
     list_display = ["session", "consultation", "user"]
     list_filter = ["session__consultation", "session"]
@@ -53,7 +57,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Respondent)
-class RespondentAdmin(ReadOnlyAdmin):
+class RespondentAdmin(ConsultationScoped, ReadOnlyAdmin):
     list_display = [
         "pk",
         "consultation",
@@ -79,7 +83,8 @@ class RespondentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ReadOnlyAdmin):
+class AnswerAdmin(ConsultationScoped, ReadOnlyAdmin):
+    consultation_lookups = ("recommendation__consultation",)
     list_display = [
         "pk",
         "recommendation",
@@ -118,7 +123,8 @@ class AnswerAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PairwiseChoice)
-class PairwiseChoiceAdmin(ReadOnlyAdmin):
+class PairwiseChoiceAdmin(ConsultationScoped, ReadOnlyAdmin):
+    consultation_lookups = ("respondent__consultation",)
     list_display = ["pk", "respondent", "first", "second", "chosen", "created_at"]
     list_filter = ["respondent__consultation", "respondent__channel"]
     list_select_related = ["respondent", "first", "second", "chosen"]
@@ -126,7 +132,8 @@ class PairwiseChoiceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CapturedPoint)
-class CapturedPointAdmin(ReadOnlyAdmin):
+class CapturedPointAdmin(ConsultationScoped, ReadOnlyAdmin):
+    consultation_lookups = ("session__consultation",)
     list_display = [
         "created_at",
         "session",
@@ -164,7 +171,8 @@ class CapturedPointAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ModerationEntry)
-class ModerationEntryAdmin(ReadOnlyAdmin):
+class ModerationEntryAdmin(ConsultationScoped, ReadOnlyAdmin):
+    consultation_lookups = ("answer__recommendation__consultation", "point__session__consultation")
     list_display = ["at", "action", "target", "reason", "moderator"]
     list_filter = ["action", ("moderator", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["moderator", "answer__recommendation", "point"]

@@ -1,4 +1,5 @@
-"""Who may capture a session's discussion: its organisers and the moderators assigned to it.
+"""Who may capture a session's discussion: the organisers of its consultation and the moderators
+assigned to it (the rules are `may_capture` and `sessions_for_capture` in consulta.permissions).
 
 Every capture view goes through `capture_required` (anonymous visitors log in first, with
 ?next=; refusals are a 403 page, or a JSON error for the JSON endpoints) and then
@@ -14,30 +15,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from consulta.feedback.models import SessionModerator
 from consulta.meetings.models import Session
-from consulta.permissions import is_organiser
-
-
-def may_capture(user, session: Session) -> bool:
-    """An organiser, or a user assigned to this session as its moderator."""
-    if is_organiser(user):
-        return True
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return SessionModerator.objects.filter(session=session, user=user).exists()
-
-
-def sessions_for_capture(user):
-    """The sessions `user` may capture: every session for organisers, else their own."""
-    sessions = Session.objects.select_related("consultation").order_by(
-        "consultation__slug", "starts_at", "key"
-    )
-    if is_organiser(user):
-        return sessions
-    if user is None or not user.is_authenticated or not user.is_active:
-        return sessions.none()
-    return sessions.filter(moderators__user=user).distinct()
+from consulta.permissions import may_capture
 
 
 def session_for_capture(request, slug: str, key: str) -> Session:

@@ -12,17 +12,19 @@ from consulta.consultations.models import Consultation, Recommendation
 from consulta.lib import clock
 from consulta.lib.markup import render_markdown
 from consulta.meetings.models import Session
-from consulta.permissions import is_organiser
+from consulta.permissions import consultation_for_visitor, visible_consultations
 from consulta.registrations.privacy import retention_schedule
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
 def home(request):
-    """Every consultation that is not a draft; drafts only for organisers."""
-    consultations = Consultation.objects.annotate(session_count=Count("sessions")).order_by("slug")
-    if not is_organiser(request.user):
-        consultations = consultations.exclude(status=Consultation.Status.DRAFT)
+    """Every consultation that is not a draft; drafts only for their organisers."""
+    consultations = (
+        visible_consultations(request.user)
+        .annotate(session_count=Count("sessions"))
+        .order_by("slug")
+    )
     return render(request, "front/home.html", {"consultations": consultations})
 
 
@@ -32,14 +34,8 @@ def privacy(request):
 
 
 def published_consultation(request, slug, queryset=None) -> Consultation:
-    """A consultation the visitor may see: drafts only for organisers."""
-    queryset = queryset if queryset is not None else Consultation.objects.all()
-    consultation = queryset.filter(slug=slug).first()
-    if consultation is None or (
-        consultation.status == Consultation.Status.DRAFT and not is_organiser(request.user)
-    ):
-        raise Http404
-    return consultation
+    """A consultation the visitor may see: drafts only for their organisers (else 404)."""
+    return consultation_for_visitor(request, slug, queryset)
 
 
 def sessions_with_seats(consultation):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from consulta.access.admin_scoping import ConsultationScoped
 from consulta.lib.schedule import programme_fit, time_zone_problem
 from consulta.meetings.actions import note_session_changed
 from consulta.meetings.models import ProgrammeItem, Session
@@ -90,7 +91,7 @@ class ProgrammeItemInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ConsultationScoped, admin.ModelAdmin):
     form = SessionForm
     list_display = [
         "region",

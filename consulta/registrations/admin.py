@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 
+from consulta.access.admin_scoping import ConsultationScoped
 from consulta.registrations import actions
 from consulta.registrations.models import Registration
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ConsultationScoped, admin.ModelAdmin):
+    consultation_lookups = ("session__consultation",)
     list_display = [
         "family_name",
         "given_name",

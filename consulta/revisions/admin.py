@@ -4,13 +4,17 @@ consulta.revisions.actions)."""
 
 from django.contrib import admin
 
+from consulta.access.admin_scoping import ConsultationScoped
 from consulta.feedback.admin import ReadOnlyAdmin
 from consulta.revisions.models import KeptDecision, PillarCoLead, RevisionLink
 
 
 @admin.register(PillarCoLead)
-class PillarCoLeadAdmin(admin.ModelAdmin):
-    """Who may revise which pillar's recommendations (organisers may revise every one)."""
+class PillarCoLeadAdmin(ConsultationScoped, admin.ModelAdmin):
+    """Who may revise which pillar's recommendations (organisers may revise every one of the
+    consultations they organise)."""
+
+    consultation_lookups = ("pillar__consultation",)
 
     list_display = ["user", "pillar", "consultation"]
     list_filter = ["pillar__consultation", "pillar"]
@@ -32,14 +36,16 @@ class PillarCoLeadAdmin(admin.ModelAdmin):
 
 
 @admin.register(RevisionLink)
-class RevisionLinkAdmin(ReadOnlyAdmin):
+class RevisionLinkAdmin(ConsultationScoped, ReadOnlyAdmin):
+    consultation_lookups = ("version__recommendation__consultation",)
     list_display = ["version", "answer", "point", "note"]
     list_filter = ["version__recommendation__consultation"]
     list_select_related = ["version__recommendation", "answer__recommendation", "point"]
 
 
 @admin.register(KeptDecision)
-class KeptDecisionAdmin(ReadOnlyAdmin):
+class KeptDecisionAdmin(ConsultationScoped, ReadOnlyAdmin):
+    consultation_lookups = ("recommendation__consultation",)
     list_display = ["recommendation", "version", "reason", "decided_by", "decided_at"]
     list_filter = ["recommendation__consultation"]
     list_select_related = ["recommendation", "version__recommendation", "decided_by"]

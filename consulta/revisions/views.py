@@ -27,7 +27,7 @@ from consulta.permissions import (
     can_revise,
     co_lead_required,
     consultation_for_synthesis,
-    is_organiser,
+    organises,
     recommendation_for_revision,
 )
 from consulta.revisions import actions, summary
@@ -54,7 +54,8 @@ def overview(request, slug):
     recommendations = consultation.recommendations.select_related("pillar").order_by(
         "pillar__order", "order"
     )
-    if not is_organiser(request.user):
+    organiser = organises(request.user, consultation)
+    if not organiser:
         recommendations = recommendations.filter(pillar__co_lead_accounts__user=request.user)
     labels = summary.status_labels()
     rows = []
@@ -74,7 +75,7 @@ def overview(request, slug):
     return render(
         request,
         "revisions/overview.html",
-        {"consultation": consultation, "rows": rows, "organiser": is_organiser(request.user)},
+        {"consultation": consultation, "rows": rows, "organiser": organiser},
     )
 
 

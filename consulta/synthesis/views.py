@@ -23,7 +23,7 @@ from consulta.permissions import (
     co_lead_required,
     co_led_pillars,
     consultation_for_synthesis,
-    is_organiser,
+    organises,
 )
 from consulta.registrations.models import StakeholderGroup
 from consulta.synthesis import charts
@@ -73,7 +73,7 @@ class Dashboard:
     def __init__(self, request, slug):
         # Organisers, and co-leads of a pillar of this consultation.
         self.consultation = consultation_for_synthesis(request, slug)
-        self.organiser = is_organiser(request.user)
+        self.organiser = organises(request.user, self.consultation)
         self.revisable = set(
             self.consultation.recommendations.filter(
                 pillar__in=co_led_pillars(request.user)

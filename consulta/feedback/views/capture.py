@@ -26,16 +26,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from consulta.consultations.models import Consultation
 from consulta.feedback import actions
-from consulta.feedback.capture_access import (
-    capture_required,
-    session_for_capture,
-    sessions_for_capture,
-)
+from consulta.feedback.capture_access import capture_required, session_for_capture
 from consulta.feedback.models import CapturedPoint, Stance
 from consulta.lib import clock
 from consulta.lib.countries import country_choices
 from consulta.meetings.models import Session
-from consulta.permissions import is_organiser
+from consulta.permissions import is_organiser, sessions_for_capture
 from consulta.registrations.models import Attribution, Registration, StakeholderGroup
 
 GENERAL = "general"
@@ -378,7 +374,8 @@ class CaptureLogin(LoginView):
 @capture_required
 @require_GET
 def sessions(request):
-    """The sessions this user may capture: every one for organisers, their own for moderators."""
+    """The sessions this user may capture: those of the consultations they organise, and those
+    they moderate."""
     found = list(sessions_for_capture(request.user).annotate(point_count=Count("captured_points")))
     if not found and not is_organiser(request.user):
         raise PermissionDenied

@@ -7,9 +7,10 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
+from consulta.access.actions import grant_organiser
 from consulta.consultations.models import Consultation
 from consulta.definitions.loader import load_file
-from consulta.demo import DEMO_FILE, REHEARSAL_SLUG
+from consulta.demo import DEMO_FILE, DEMO_SLUG, REHEARSAL_SLUG
 
 ORGANISER = "organiser"
 
@@ -58,18 +59,30 @@ class Command(BaseCommand):
         )
 
     def ensure_organiser(self):
+        """A staff account that organises both demo consultations (not an administrator:
+        `consulta createsuperuser` makes one)."""
         users = get_user_model()
-        if users.objects.filter(username=ORGANISER).exists():
+        existing = users.objects.filter(username=ORGANISER).first()
+        if existing is not None:
+            self.grant_demo_consultations(existing)
             self.stdout.write(
                 f"Organiser account {ORGANISER!r} exists (its password was printed when it was "
                 f"created; `consulta changepassword {ORGANISER}` sets a new one)"
             )
             return
         password = secrets.token_urlsafe(12)
-        users.objects.create_superuser(ORGANISER, "organiser@localhost", password)
+        organiser = users.objects.create_user(
+            ORGANISER, "organiser@localhost", password, is_staff=True
+        )
+        self.grant_demo_consultations(organiser)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Organiser account created. Log in at /admin/ as {ORGANISER!r} with password "
-                f"{password!r} (shown only this once)"
+                f"{password!r} (shown only this once); it organises both demo consultations. "
+                "`consulta createsuperuser` makes an administrator, who also manages accounts"
             )
         )
+
+    def grant_demo_consultations(self, user):
+        for consultation in Consultation.objects.filter(slug__in=[DEMO_SLUG, REHEARSAL_SLUG]):
+            grant_organiser(consultation, user)
