@@ -13,6 +13,7 @@ CONSULTA_HOME  folder for local state (SQLite file, generated secret); default t
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,7 +51,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose site asks administrators for a two-factor code (consulta.accounts).
+    "consulta.accounts.admin_apps.ConsultaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +73,10 @@ INSTALLED_APPS = [
     "consulta.jobs",
     "django_tasks",
     "django_tasks_db",
+    "consulta.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "csp",
 ]
 
@@ -82,9 +88,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Everything a page loads comes from Consulta itself; no inline script runs. Inline style
@@ -145,6 +154,8 @@ TEMPLATES = [
 # Organisers get the admin permissions of consulta.permissions.ORGANISER_ADMIN_PERMISSIONS from
 # their organiser roles, without groups to maintain (consulta/access/backends.py).
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before any password is checked (see "Accounts").
+    "consulta.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "consulta.access.backends.OrganiserPermissions",
 ]
@@ -202,6 +213,29 @@ IMPORT_MAX_BYTES = 5 * 1024 * 1024
 # A failed attempt is retried after each of these delays (seconds), then shown as failed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 JOBS_RETRY_DELAYS = (60, 300, 1800, 7200)
+
+# --- Accounts (consulta/accounts): hashing, lock-out, two-factor, sessions ------------------
+# Argon2 hashes new passwords; the others only check old hashes, upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# A login lasts at most 8 hours, and ends when the browser closes.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# django-axes: 5 failed logins for one username from one address lock that pair out for 30
+# minutes (consulta.accounts.views.locked_out: the same page whether the account exists).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "consulta.accounts.views.locked_out"
+# Logs name neither the username nor the address (axes' default, kept on purpose).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+# django-otp: the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Consulta"
 
 LOGGING = {
     "version": 1,

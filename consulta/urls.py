@@ -40,6 +40,8 @@ urlpatterns += i18n_patterns(
     path("c/<slug:slug>/submit/", include("consulta.feedback.urls_open")),
     path("manage/jobs/", include("consulta.jobs.urls")),
     path("manage/", include("consulta.feedback.urls_capture")),
+    # Before the pages under manage/<slug>/, so these names are never taken for a slug.
+    path("manage/", include("consulta.accounts.urls")),
     path("manage/", include("consulta.api.urls_manage")),
     path("manage/", include("consulta.registrations.urls_manage")),
     path("manage/", include("consulta.feedback.urls_manage")),

@@ -150,3 +150,22 @@ def register(session, given_name, family_name, email, **changes):
         "timezone": "Africa/Nairobi",
     } | changes
     return register_participant(session, details, now=REGISTRATIONS_OPEN).registration
+
+
+# --- accounts: an administrator's session verified by a two-factor device ------------------
+
+
+def log_in_verified(client, user):
+    """Log `user` in as the login form does once their authenticator code is right: a confirmed
+    device, and a session verified by it (the admin lets administrators in only then)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

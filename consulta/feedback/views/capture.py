@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max
 from django.http import Http404, JsonResponse
@@ -24,6 +23,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from consulta.accounts.views import PasswordLoginView
 from consulta.consultations.models import Consultation
 from consulta.feedback import actions
 from consulta.feedback.capture_access import capture_required, session_for_capture
@@ -364,8 +364,9 @@ def _point_or_404(session: Session, pk: int) -> CapturedPoint:
 # --- views ----------------------------------------------------------------------------------
 
 
-class CaptureLogin(LoginView):
-    """Moderators are not staff: the admin's login would refuse them, so they log in here."""
+class CaptureLogin(PasswordLoginView):
+    """Moderators are not staff: the admin's login would refuse them, so they log in here
+    (with the same lock-out, two-factor and `next` checks as the admin's login)."""
 
     template_name = "feedback/capture/login.html"
     next_page = reverse_lazy("capture-sessions")
