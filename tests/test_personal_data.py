@@ -16,6 +16,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from consulta.definitions.exporter import export_consultation
+from consulta.definitions.loader import load_text
+from consulta.definitions.schema import DefinitionError
 from consulta.feedback import actions as feedback
 from consulta.feedback import submissions
 from consulta.feedback.models import Respondent
@@ -25,7 +28,7 @@ from consulta.registrations.links import ERASURE_SALT, erasure_token, personal_t
 from consulta.registrations.models import Registration
 from consulta.signed_links import sign_link
 from consulta.synthesis.adapter import load_inputs, participation
-from tests.conftest import EUROPEAN, participant
+from tests.conftest import EUROPEAN, as_yaml, participant
 
 pytestmark = pytest.mark.django_db
 
@@ -444,3 +447,20 @@ def test_the_privacy_notice_states_what_is_kept_and_for_how_long(client, demo):
     assert 'datetime="2025-02-28"' in page
     assert "What erasure removes and what it keeps" in page
     assert "Comments are the consultation's content" in page
+
+
+def test_a_definition_file_sets_the_retention_and_the_export_keeps_it(demo, demo_document):
+    demo_document["personal_data_retention_days"] = 90
+    load_text(as_yaml(demo_document))
+
+    demo.refresh_from_db()
+    assert demo.personal_data_retention_days == 90
+    assert export_consultation(demo.slug)["personal_data_retention_days"] == 90
+
+
+def test_a_definition_file_refuses_a_retention_of_zero_days(demo, demo_document):
+    demo_document["personal_data_retention_days"] = 0
+    with pytest.raises(DefinitionError, match="personal_data_retention_days"):
+        load_text(as_yaml(demo_document))
+    demo.refresh_from_db()
+    assert demo.personal_data_retention_days == 365

@@ -40,6 +40,7 @@ def export_consultation(slug: str) -> dict:
         "timezone": c.timezone,
         "opens_on": c.opens_on,
         "closes_on": c.closes_on,
+        "personal_data_retention_days": c.personal_data_retention_days,
         "organising_network": c.organising_network,
         "background": c.background,
         "mandate": c.mandate,

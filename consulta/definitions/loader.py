@@ -139,6 +139,7 @@ class _Writer:
                 "timezone": d.timezone,
                 "opens_on": d.opens_on,
                 "closes_on": d.closes_on,
+                "personal_data_retention_days": d.personal_data_retention_days,
                 "organising_network": d.organising_network,
                 "background": d.background,
                 "mandate": d.mandate,

@@ -183,6 +183,7 @@ class ConsultationDefinition(Part):
     timezone: str = "Europe/Paris"
     opens_on: date | None = None
     closes_on: date | None = None
+    personal_data_retention_days: Annotated[int, Field(ge=1, le=36500)] = 365
     organising_network: Annotated[str, Field(max_length=200)] = ""
     background: Text = ""
     mandate: Text = ""
