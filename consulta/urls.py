@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("privacy/erase/<str:token>/", registrations.confirm_erasure, name="personal-erase"),
     path("r/<str:token>/feedback/", include("consulta.feedback.urls_participant")),
     path("c/<slug:slug>/submit/", include("consulta.feedback.urls_open")),
+    path("manage/audit/", include("consulta.audit.urls")),
     path("manage/jobs/", include("consulta.jobs.urls")),
     path("manage/", include("consulta.feedback.urls_capture")),
     # Before the pages under manage/<slug>/, so these names are never taken for a slug.

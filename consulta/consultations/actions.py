@@ -3,7 +3,8 @@
 from django.db import transaction
 from django.db.models import Max
 
-from consulta.consultations.models import Recommendation, RecommendationVersion
+from consulta.audit.actions import diff, record, snapshot
+from consulta.consultations.models import TEXT_FIELDS, Recommendation, RecommendationVersion
 from consulta.lib.languages import SUPPORTED_LANGUAGES
 
 
@@ -44,6 +45,7 @@ def create_recommendation(*, texts, by=None, rationale="First draft", **fields) 
     recommendation.full_clean(exclude=["objectives"])
     recommendation.save()
     _record_version(recommendation, by=by, rationale=rationale)
+    record(by, "recommendation.created", recommendation, after=snapshot(recommendation))
     return recommendation
 
 
@@ -53,12 +55,17 @@ def revise_recommendation(recommendation: Recommendation, texts, *, by=None, rat
     new_texts = normalised_texts(texts)
     if new_texts == recommendation.texts():
         return False
+    audited = [*TEXT_FIELDS, "status"]
+    before = snapshot(recommendation, audited)
     _apply_texts(recommendation, new_texts)
     if recommendation.status == Recommendation.Status.DRAFT:
         recommendation.status = Recommendation.Status.REVISED
     recommendation.full_clean(exclude=["objectives"])
     recommendation.save()
-    _record_version(recommendation, by=by, rationale=rationale)
+    version = _record_version(recommendation, by=by, rationale=rationale)
+    before, after = diff(before, snapshot(recommendation, audited))
+    after |= {"version": version.number, "rationale": rationale}
+    record(by, "recommendation.revised", recommendation, before, after)
     return True
 
 

@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from consulta.access import actions as access
 from consulta.access.admin import OrganiserRoleInline
 from consulta.access.admin_scoping import ConsultationScoped
+from consulta.audit.admin_mixin import AuditedAdmin
 from consulta.consultations import actions
 from consulta.consultations.models import (
     TEXT_FIELDS,
@@ -118,7 +119,7 @@ class NewRoundForm(forms.Form):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ConsultationScoped, admin.ModelAdmin):
+class ConsultationAdmin(AuditedAdmin, ConsultationScoped, admin.ModelAdmin):
     consultation_lookups = ("",)
     list_display = ["title", "slug", "status", "opens_on", "closes_on", "timezone"]
     list_filter = ["status"]
@@ -166,7 +167,7 @@ class ConsultationAdmin(ConsultationScoped, admin.ModelAdmin):
         form = NewRoundForm(request.POST or None, initial={"title": consultation.title})
         if request.method == "POST" and form.is_valid():
             try:
-                report = copy_as_new_round(consultation, **form.cleaned_data)
+                report = copy_as_new_round(consultation, **form.cleaned_data, actor=request.user)
             except DefinitionError as error:
                 form.add_error(None, [str(problem) for problem in error.problems])
             else:
@@ -209,7 +210,7 @@ class ConsultationAdmin(ConsultationScoped, admin.ModelAdmin):
 
 
 @admin.register(Pillar)
-class PillarAdmin(ConsultationScoped, admin.ModelAdmin):
+class PillarAdmin(AuditedAdmin, ConsultationScoped, admin.ModelAdmin):
     list_display = ["title", "code", "consultation", "order"]
     list_filter = ["consultation"]
     search_fields = ["title", "code"]
@@ -263,8 +264,9 @@ class RecommendationForm(forms.ModelForm):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ConsultationScoped, admin.ModelAdmin):
+class RecommendationAdmin(AuditedAdmin, ConsultationScoped, admin.ModelAdmin):
     form = RecommendationForm
+    audit_exclude = tuple(TEXT_FIELDS)  # recorded by revise_recommendation
     list_display = ["code", "title_en", "pillar", "status", "illustrative", "version_count"]
     list_filter = ["consultation", "pillar", "status", "illustrative"]
     search_fields = ["code", "title_en", "text_en"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from consulta.audit.actions import acting_as, record
 from consulta.consultations import actions
 from consulta.consultations.models import (
     Consultation,
@@ -45,6 +46,7 @@ class LoadReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
+    withdrawn: list[str] = field(default_factory=list)  # recommendations' codes
     warnings: list[str] = field(default_factory=list)
 
     def changed_anything(self) -> bool:
@@ -86,8 +88,12 @@ def load_document(
     slug: str | None = None,
     title: str | None = None,
     status: str | None = None,
+    actor=None,
+    source: str = "consulta load",
 ) -> LoadReport:
-    """Check and load a parsed definition, optionally as a new round (`shift_to`, new slug)."""
+    """Check and load a parsed definition, optionally as a new round (`shift_to`, new slug).
+
+    The audit trail records the load as done by `actor`, or by `source` when there is none."""
     definition, warnings = check_definition(document)
     if shift_to or slug or title or status:
         if shift_to:
@@ -95,28 +101,41 @@ def load_document(
         changes = {"slug": slug, "title": title, "status": status}
         definition = definition.model_copy(update={k: v for k, v in changes.items() if v})
         definition, warnings = check_definition(definition.model_dump())
-    return load_definition(definition, warnings)
+    return load_definition(definition, warnings, actor=actor, source=source)
 
 
-def copy_as_new_round(consultation: Consultation, first_day: date, slug: str, title: str):
+def copy_as_new_round(
+    consultation: Consultation, first_day: date, slug: str, title: str, actor=None
+):
     """A draft copy of `consultation` whose sessions start on or just after `first_day`."""
     document = export_consultation(consultation.slug)
-    return load_document(document, shift_to=first_day, slug=slug, title=title, status="draft")
+    return load_document(
+        document, shift_to=first_day, slug=slug, title=title, status="draft", actor=actor
+    )
 
 
-def load_definition(definition: ConsultationDefinition, warnings=()) -> LoadReport:
+def load_definition(
+    definition: ConsultationDefinition, warnings=(), actor=None, source="consulta load"
+) -> LoadReport:
+    """Write `definition`; a load that changes something is one entry in the audit trail."""
     report = LoadReport(warnings=list(warnings))
-    with transaction.atomic():
-        _Writer(definition, report).write()
+    with transaction.atomic(), acting_as(source):
+        _Writer(definition, report, actor).write()
+        if report.changed_anything():
+            counts = {"created": report.created, "updated": report.updated}
+            counts |= {"deleted": report.deleted, "withdrawn": report.withdrawn}
+            after = {name: value for name, value in counts.items() if value}
+            record(actor, "definition.loaded", report.consultation, after=after)
     return report
 
 
 class _Writer:
     """Walks a definition in order, writing each object only where it differs."""
 
-    def __init__(self, definition: ConsultationDefinition, report: LoadReport):
+    def __init__(self, definition: ConsultationDefinition, report: LoadReport, actor=None):
         self.d = definition
         self.report = report
+        self.actor = actor
         self.organisations: dict[str, Organisation] = {}
         self.objectives: dict[int, FrameworkObjective] = {}
 
@@ -242,6 +261,7 @@ class _Writer:
             leftover.status = Recommendation.Status.WITHDRAWN
             leftover.save(update_fields=["status"])
             self.report.updated["recommendations"] += 1
+            self.report.withdrawn.append(leftover.code)
         stale_pillars = consultation.pillars.exclude(code__in=[p.code for p in self.d.pillars])
         stale_pillars = stale_pillars.filter(recommendations__isnull=True)
         self.report.deleted["pillars"] += stale_pillars.delete()[1].get("consultations.Pillar", 0)
@@ -261,13 +281,13 @@ class _Writer:
         with self.at(path):
             if existing is None:
                 recommendation = actions.create_recommendation(
-                    consultation=consultation, code=r.code, texts=texts, **values
+                    consultation=consultation, code=r.code, texts=texts, by=self.actor, **values
                 )
                 self.report.created["recommendations"] += 1
             else:
                 recommendation = existing
                 revised = actions.revise_recommendation(
-                    recommendation, texts, rationale="Updated from a definition file"
+                    recommendation, texts, by=self.actor, rationale="Updated from a definition file"
                 )
                 changed = self.assign(recommendation, values)
                 if changed:

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from consulta.audit.actions import diff, record, snapshot
 from consulta.consultations.models import Consultation, Recommendation
 from consulta.feedback import pairs
 from consulta.feedback.models import (
@@ -30,6 +31,15 @@ class NotAllowed(Exception):
 
 
 ANSWER_FIELDS = ("support", "priority", "comment", "proposed_text")
+# What the audit trail keeps of a captured point (the attributed registration as an id only).
+POINT_FIELDS = (
+    "recommendation",
+    "stakeholder_group",
+    "country",
+    "stance",
+    "note",
+    "attributed_to",
+)
 
 
 def check_open(consultation: Consultation) -> None:
@@ -183,11 +193,13 @@ def session_capture_open(session: Session) -> bool:
 def capture_point(session: Session, author, values: dict, *, submission_key: str) -> CapturedPoint:
     if not session_capture_open(session):
         raise FeedbackClosed
-    point, _created = CapturedPoint.objects.get_or_create(
+    point, created = CapturedPoint.objects.get_or_create(
         author=author,
         submission_key=submission_key,
         defaults={"session": session, **values},
     )
+    if created:
+        record(author, "point.captured", point, after=snapshot(point, POINT_FIELDS))
     return point
 
 
@@ -197,10 +209,14 @@ def edit_point(point: CapturedPoint, author, values: dict) -> CapturedPoint:
         raise NotAllowed
     if not session_capture_open(point.session):
         raise FeedbackClosed
+    before = snapshot(point, POINT_FIELDS)
     for name, value in values.items():
         setattr(point, name, value)
     point.full_clean()
     point.save()
+    before, after = diff(before, snapshot(point, POINT_FIELDS))
+    if after:
+        record(author, "point.edited", point, before, after)
     return point
 
 
@@ -213,6 +229,7 @@ def delete_point(point: CapturedPoint, author) -> None:
         raise FeedbackClosed
     if point.moderation.exists():
         raise NotAllowed
+    record(author, "point.deleted", point, before=snapshot(point, POINT_FIELDS))
     point.delete()
 
 
@@ -226,14 +243,19 @@ def hide(item: Answer | CapturedPoint, moderator, reason: str) -> None:
     item.hidden_reason = reason
     item.save(update_fields=["hidden_at", "hidden_reason"])
     _log_moderation(item, ModerationEntry.Action.HIDE, moderator, reason)
+    record(
+        moderator, "feedback.hidden", item, {"hidden": False}, {"hidden": True, "reason": reason}
+    )
 
 
 @transaction.atomic
 def show_again(item: Answer | CapturedPoint, moderator, reason: str) -> None:
+    before = {"hidden": True, "reason": item.hidden_reason}
     item.hidden_at = None
     item.hidden_reason = ""
     item.save(update_fields=["hidden_at", "hidden_reason"])
     _log_moderation(item, ModerationEntry.Action.SHOW, moderator, reason.strip() or "-")
+    record(moderator, "feedback.shown", item, before, {"hidden": False, "reason": reason.strip()})
 
 
 def _log_moderation(item, action, moderator, reason) -> None:
@@ -242,7 +264,9 @@ def _log_moderation(item, action, moderator, reason) -> None:
 
 
 @transaction.atomic
-def close_consultation(consultation: Consultation) -> None:
+def close_consultation(consultation: Consultation, by=None) -> None:
     """No more registrations, answers or captured points: the data is frozen for synthesis."""
+    before = {"status": consultation.status}
     consultation.status = Consultation.Status.CLOSED
     consultation.save(update_fields=["status"])
+    record(by, "consultation.closed", consultation, before, {"status": consultation.status})

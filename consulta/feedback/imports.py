@@ -912,6 +912,16 @@ def submission_key(data_checksum: str, row: int) -> str:
     return f"import:{data_checksum[:48]}:{row}"
 
 
+def _audited(batch, new_respondents: int) -> dict:
+    """What the audit trail keeps of an import: the file, never its respondents' e-mails."""
+    return {
+        "filename": batch.filename,
+        "checksum": batch.checksum,
+        "answers": batch.rows,
+        "new_respondents": new_respondents,
+    }
+
+
 def import_file(consultation, data: bytes, filename: str, user):
     """Check the file against the database as it is now and write it all, or nothing.
 
@@ -923,6 +933,7 @@ def import_file(consultation, data: bytes, filename: str, user):
     from django.db import IntegrityError, connection, transaction
     from django.utils import timezone
 
+    from consulta.audit.actions import record
     from consulta.consultations.models import Consultation
     from consulta.feedback.actions import check_open
     from consulta.feedback.models import Answer, Channel, ImportBatch, Respondent
@@ -997,6 +1008,7 @@ def import_file(consultation, data: bytes, filename: str, user):
             ],
             batch_size=500,
         )
+        record(user, "feedback.imported", batch, after=_audited(batch, len(new)))
     log.info(
         "Feedback import %s into consultation %s: %d answers, %d new respondents",
         batch.pk,

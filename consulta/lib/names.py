@@ -1,3 +1,3 @@
 """Identifiers that Consulta's own URLs use where a consultation's slug could stand."""
 
-RESERVED_SLUGS = frozenset({"capture", "api-tokens"})
+RESERVED_SLUGS = frozenset({"capture", "audit", "api-tokens"})

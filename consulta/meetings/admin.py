@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from consulta.access.admin_scoping import ConsultationScoped
+from consulta.audit.admin_mixin import AuditedAdmin
 from consulta.lib.schedule import programme_fit, time_zone_problem
 from consulta.meetings.actions import note_session_changed
 from consulta.meetings.models import ProgrammeItem, Session
@@ -91,7 +92,7 @@ class ProgrammeItemInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ConsultationScoped, admin.ModelAdmin):
+class SessionAdmin(AuditedAdmin, ConsultationScoped, admin.ModelAdmin):
     form = SessionForm
     list_display = [
         "region",

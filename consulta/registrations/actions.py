@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from consulta.audit.actions import record
 from consulta.jobs import actions as jobs
 from consulta.jobs import kinds
 from consulta.meetings.models import Session
@@ -157,10 +158,10 @@ MARKED_BY_HAND = "marked by hand"
 CHUNK = 500  # keeps `pk__in` under every database's limit on query parameters
 
 
-def record_zoom_attendance(session: Session, emails: Iterable[str]) -> int:
+def record_zoom_attendance(session: Session, emails: Iterable[str], by=None) -> int:
     """Mark the session's registrations with these e-mails as attended; all or nothing.
 
-    Returns how many registrations were marked.
+    Returns how many registrations were marked. The audit trail gets their ids, not e-mails.
     """
     wanted = {email.lower() for email in emails if email}
     with transaction.atomic():
@@ -175,14 +176,18 @@ def record_zoom_attendance(session: Session, emails: Iterable[str]) -> int:
             Registration.objects.filter(pk__in=pks[start : start + CHUNK]).update(
                 attended=True, attendance_source=ZOOM_IMPORT
             )
+        after = {"attended": True, "marked": len(pks), "registrations": pks}
+        record(by, "attendance.imported", session, after=after)
     return len(pks)
 
 
-def mark_attendance(registration: Registration, attended: bool | None) -> None:
+def mark_attendance(registration: Registration, attended: bool | None, by=None) -> None:
     """Record by hand whether the participant attended (None: not known)."""
     with transaction.atomic():
         Registration.objects.filter(pk=registration.pk).update(
             attended=attended, attendance_source=MARKED_BY_HAND if attended is not None else ""
         )
+        before = {"attended": registration.attended}
+        record(by, "attendance.marked", registration, before, {"attended": attended})
     registration.attended = attended
     registration.attendance_source = MARKED_BY_HAND if attended is not None else ""

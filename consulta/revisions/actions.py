@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from consulta.audit.actions import record
 from consulta.consultations.actions import (
     ensure_first_version,
     normalised_texts,
@@ -101,12 +102,15 @@ def keep_with_reason(recommendation: Recommendation, *, by, reason: str) -> Kept
     if not reason:
         raise ValueError(_("Explain why the text stays as it is: the reason is required."))
     ensure_first_version(recommendation)
-    return KeptDecision.objects.create(
+    decision = KeptDecision.objects.create(
         recommendation=recommendation,
         version=recommendation.current_version(),
         reason=reason,
         decided_by=by,
     )
+    after = {"version": decision.version.number, "reason": reason}
+    record(by, "recommendation.kept", recommendation, after=after)
+    return decision
 
 
 def _checked_answers(recommendation: Recommendation, answers: Iterable[Answer]) -> list[Answer]:

@@ -344,7 +344,7 @@ def close(request, slug):
         messages.info(request, gettext("This consultation is already closed."))
         return redirect(inbox_url)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        actions.close_consultation(consultation)
+        actions.close_consultation(consultation, by=request.user)
         messages.success(
             request,
             gettext(

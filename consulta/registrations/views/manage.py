@@ -22,6 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from consulta.audit.actions import record_export
 from consulta.consultations.models import Consultation
 from consulta.lib.languages import SUPPORTED_LANGUAGES
 from consulta.meetings.models import Session
@@ -217,6 +218,7 @@ def registrations_export(request, slug, fmt):
     name = f"{consultation.slug}-registrations"
     if "session" in filters:
         name += f"-{filters['session']}"
+    record_export(request.user, consultation, fmt, filters, listed.count())
     if fmt == "csv":
         response = StreamingHttpResponse(
             exports.csv_lines(exports.header(), exports.rows(listed.iterator(chunk_size=500))),
@@ -263,7 +265,7 @@ def attendance_mark(request, slug, pk):
     if request.POST.get("attended") not in choices:
         messages.error(request, gettext("Choose whether the participant attended."))
     else:
-        actions.mark_attendance(registration, choices[request.POST["attended"]])
+        actions.mark_attendance(registration, choices[request.POST["attended"]], by=request.user)
         messages.success(
             request,
             gettext("Attendance of %(name)s recorded.") % {"name": registration.full_name()},
@@ -360,7 +362,7 @@ def _finish_import(request, consultation, session):
         messages.info(request, gettext("The import was discarded; nothing was recorded."))
         return redirect(here)
     rows = [attendance.Row(*row) for row in pending["rows"]]
-    marked = actions.record_zoom_attendance(session, [row.email for row in rows])
+    marked = actions.record_zoom_attendance(session, [row.email for row in rows], request.user)
     log.info("Zoom attendance import: %d registrations of session %s marked", marked, session.pk)
     messages.success(
         request,
