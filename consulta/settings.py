@@ -45,9 +45,15 @@ if not SECRET_KEY:
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{HOME_DIR / 'consulta.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 600),
+        # A kept connection is checked before reuse: after a database restart the next
+        # request reconnects instead of failing.
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails a request in seconds (503) instead of holding a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -67,6 +73,7 @@ INSTALLED_APPS = [
     "consulta.definitions",
     "consulta.demo",
     "consulta.front",
+    "consulta.serving",
     "consulta.access",
     "consulta.api",
     "ninja",
@@ -83,6 +90,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "consulta.serving.static.StaticFilesMiddleware",
+    "consulta.serving.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "consulta.front.middleware.ViewerZoneMiddleware",
@@ -129,6 +138,8 @@ except BadSetting as problem:
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Load balancers probe /healthz over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Joining the browsers' HSTS preload list cannot be undone quickly: a deployment decision, not a
 # default, so Django's reminder about it is silenced.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
@@ -185,6 +196,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = HOME_DIR / "static"
+# Collected by `consulta serve`, served by WhiteNoise with hashed names, compressed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "consulta.serving.static.StaticFilesStorage"},
+}
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend"

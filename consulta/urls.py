@@ -9,6 +9,7 @@ from consulta.api.api import api
 from consulta.front import views as front
 from consulta.meetings import views as calendars
 from consulta.registrations.views import public as registrations
+from consulta.serving import views as serving
 from consulta.synthesis import report_urls
 
 admin.site.site_header = "Consulta — organiser pages"
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", serving.healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -51,3 +53,6 @@ urlpatterns += i18n_patterns(
     path("c/<slug:slug>/report/", include(report_urls.public)),
     path("manage/<slug:slug>/report/", include(report_urls.manage)),
 )
+
+# The database being out of reach is a 503 (with Retry-After), never a 500.
+handler500 = "consulta.serving.views.server_error"

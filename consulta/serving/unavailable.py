@@ -1,0 +1,45 @@
+"""What a visitor gets while the database cannot be reached: 503 with Retry-After, never a 500.
+
+JSON for the API (paths under /api/; the API's own handler in consulta/api/api.py answers the
+same) and for clients that ask for JSON (answers.js), in the API's error shape; a plain page
+otherwise. Neither touches the database: the page is rendered
+without context processors, which would read the session and the user.
+"""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
+
+# Seconds a client should wait before trying again: a restart or a fail-over takes about that.
+RETRY_AFTER_SECONDS = 5
+
+
+def is_database_unavailable(error: BaseException | None) -> bool:
+    """The database could not be reached or dropped the connection (not a bad query)."""
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def wants_json(request) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+
+
+def unavailable_response(request) -> HttpResponse:
+    log.warning("database unavailable: %s %s answered 503", request.method, request.path)
+    message = _("The service is briefly unavailable; try again in a moment.")
+    if wants_json(request):
+        response = JsonResponse(
+            {"error": {"code": "unavailable", "message": message, "fields": {}}}, status=503
+        )
+    else:
+        page = render_to_string("serving/unavailable.html", {"message": message})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
