@@ -309,6 +309,8 @@ def test_a_password_waiting_for_its_code_expires_after_ten_minutes(client, kofi)
     assert response.status_code == 302
     assert response["Location"] == reverse("capture-login")
     assert not logged_in_as(client)
+    again = client.get(response["Location"]).content.decode()
+    assert "the page waiting for your code has expired" in again
 
 
 def test_a_held_login_cannot_enrol_a_second_device(client, kofi):
