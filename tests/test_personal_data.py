@@ -130,6 +130,9 @@ def test_the_download_holds_the_registration_every_answer_version_and_the_choice
     ]
     (choice,) = registration["pairwise_choices"]
     assert choice["chosen"] == "MM-1"
+    (confirmation,) = registration["emails"]
+    assert confirmation["email"] == "registration-confirmation"
+    assert confirmation["queued_at"].startswith("2024-01-20")
 
 
 def test_the_download_holds_nothing_about_another_participant(client, wanjiru, jonas):

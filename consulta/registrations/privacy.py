@@ -44,6 +44,8 @@ from django.utils import timezone
 
 from consulta.consultations.models import Consultation
 from consulta.feedback.models import Answer, CapturedPoint, Channel, PairwiseChoice, Respondent
+from consulta.jobs import kinds
+from consulta.jobs.models import Job
 from consulta.registrations import actions, privacy_emails
 from consulta.registrations.models import Attribution, Registration, new_link_nonce
 
@@ -103,6 +105,30 @@ def _choices(respondent: Respondent) -> list[dict]:
     ]
 
 
+REGISTRATION_EMAILS = (
+    kinds.REGISTRATION_CONFIRMATION,
+    kinds.REGISTRATION_PROMOTION,
+    kinds.REGISTRATION_REMINDER,
+)
+SUBMISSION_EMAILS = (kinds.SUBMISSION_CONFIRMATION,)
+
+
+def _emails(email_kinds: tuple[str, ...], object_id: int) -> list[dict]:
+    """The e-mails queued about this registration or submission, from the jobs that sent them
+    (their text is not kept)."""
+    return [
+        {
+            "email": job.kind,
+            "status": job.status,
+            "queued_at": _time(job.created_at),
+            "sent_at": _time(job.finished_at) if job.status == Job.Status.DONE else None,
+        }
+        for job in Job.objects.filter(kind__in=email_kinds, object_id=object_id).order_by(
+            "created_at", "pk"
+        )
+    ]
+
+
 def _registration(registration: Registration) -> dict:
     session = registration.session
     respondent = Respondent.objects.filter(registration=registration).first()
@@ -138,6 +164,7 @@ def _registration(registration: Registration) -> dict:
         "reminder_sent_at": _time(registration.reminder_sent_at),
         "attended": registration.attended,
         "attendance_source": registration.attendance_source,
+        "emails": _emails(REGISTRATION_EMAILS, registration.pk),
         "answers": _answers(respondent) if respondent else [],
         "pairwise_choices": _choices(respondent) if respondent else [],
         "points_attributed_to_you_in_live_discussion": [
@@ -169,6 +196,7 @@ def _submission(respondent: Respondent) -> dict:
         "consented_at": _time(respondent.consented_at),
         "confirmed_at": _time(respondent.confirmed_at),
         "received_at": _time(respondent.created_at),
+        "emails": _emails(SUBMISSION_EMAILS, respondent.pk),
         "answers": _answers(respondent),
         "pairwise_choices": _choices(respondent),
     }
@@ -176,8 +204,8 @@ def _submission(respondent: Respondent) -> dict:
 
 def personal_data(registration: Registration, *, now=None) -> dict:
     """Everything held under the registration's e-mail address: registrations (with answers,
-    every version, pairwise choices and live-discussion points attributed to them), written
-    submissions and imported answers. Nothing about anyone else."""
+    every version, pairwise choices, live-discussion points attributed to them and the e-mails
+    sent), written submissions and imported answers. Nothing about anyone else."""
     address = registration.email
     registrations = (
         Registration.objects.filter(email=address)
@@ -199,9 +227,8 @@ def personal_data(registration: Registration, *, now=None) -> dict:
         "registrations": [_registration(r) for r in registrations],
         "written_submissions_and_imports": [_submission(r) for r in submissions],
         "emails_sent": (
-            "Consulta keeps no copy of the e-mails it sends (confirmation, waiting list, "
-            "invitation, reminder); each registration's reminder_sent_at says when its reminder "
-            "was sent."
+            "Consulta keeps no copy of the e-mails it sends; each registration and submission "
+            "lists which were queued for it and when they were sent."
         ),
     }
 
