@@ -11,7 +11,7 @@ import signal
 import time
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.db.utils import OperationalError
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -72,7 +72,10 @@ class Worker(DatabaseWorker):
         self.configure_signals()
         try:
             while self.running:
-                close_old_connections()
+                # Drop a connection the database closed or that outlived its age. (Not inside
+                # a transaction, where a test runs it: closing would end the test's.)
+                if not connection.in_atomic_block:
+                    close_old_connections()
                 self._sweep()
                 task_result = self._claim_next()
                 if task_result is not None:
