@@ -23,7 +23,7 @@ from consulta.feedback import actions as feedback
 from consulta.feedback import submissions
 from consulta.feedback.models import Respondent
 from consulta.registrations import actions as registrations
-from consulta.registrations import privacy
+from consulta.registrations import emails, privacy
 from consulta.registrations.links import ERASURE_SALT, erasure_token, personal_token
 from consulta.registrations.models import Registration
 from consulta.signed_links import sign_link
@@ -358,6 +358,15 @@ def test_an_erased_participant_gets_no_reminder(demo, wanjiru):
     amal.refresh_from_db()
     assert wanjiru.reminder_sent_at is not None
     assert amal.reminder_sent_at is None
+
+
+def test_an_email_queued_before_the_erasure_is_not_sent(demo, wanjiru):
+    privacy.erase_personal_data(wanjiru)
+    mail.outbox.clear()
+
+    emails.send_confirmation(wanjiru.pk)
+
+    assert mail.outbox == []
 
 
 # Retention and the purge command.

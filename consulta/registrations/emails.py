@@ -48,6 +48,11 @@ def _send(registration_id: int, template: str, *, invitation: bool) -> None:
     registration = Registration.objects.select_related("session__consultation").get(
         pk=registration_id
     )
+    if registration.is_erased():  # queued before the erasure: there is nobody to write to
+        log.info(
+            "no %s e-mail for registration %s: personal data erased", template, registration.pk
+        )
+        return
     with translation.override(registration.language):
         message = templated_message(
             f"registrations/emails/{template}", _context(registration), to=registration.email

@@ -1,7 +1,9 @@
 """E-mails about a participant's personal data: the erasure confirmation link, and the notice
 that erasure is done (sent to the address it erased, which is then no longer stored).
 
-Called after the transaction commits (see `privacy`). Nothing personal is logged.
+Sent when the transaction commits (see `privacy`), not as background jobs: the erasure notice
+carries the erased address in memory only, so that it never sits in the jobs table, and the
+confirmation goes with it. Nothing personal is logged.
 """
 
 import logging
