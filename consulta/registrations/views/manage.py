@@ -26,7 +26,11 @@ from consulta.audit.actions import record_export
 from consulta.consultations.models import Consultation
 from consulta.lib.languages import SUPPORTED_LANGUAGES
 from consulta.meetings.models import Session
-from consulta.permissions import consultation_for_organiser, organiser_required
+from consulta.permissions import (
+    consultation_for_organiser,
+    organised_consultations,
+    organiser_required,
+)
 from consulta.registrations import actions, attendance, exports
 from consulta.registrations.models import Registration, StakeholderGroup
 
@@ -40,13 +44,18 @@ LIST_ORDER = ("session__starts_at", "family_name", "given_name", "pk")
 
 @organiser_required
 def home(request):
-    consultations = Consultation.objects.annotate(
-        session_count=Count("sessions", distinct=True),
-        registration_count=Count(
-            "sessions__registrations",
-            filter=~Q(sessions__registrations__status=Registration.Status.CANCELLED),
-        ),
-    ).order_by("slug")
+    """The consultations this user organises (every one for administrators)."""
+    consultations = (
+        organised_consultations(request.user)
+        .annotate(
+            session_count=Count("sessions", distinct=True),
+            registration_count=Count(
+                "sessions__registrations",
+                filter=~Q(sessions__registrations__status=Registration.Status.CANCELLED),
+            ),
+        )
+        .order_by("slug")
+    )
     return render(request, "registrations/manage/home.html", {"consultations": consultations})
 
 
