@@ -13,7 +13,7 @@ def time_zone_problem(name: str) -> str | None:
         return None
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
         return f"unknown time zone {name!r}; use an IANA name such as Europe/Paris or Asia/Bangkok"
     return None
 
