@@ -7,6 +7,7 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from consulta.api import errors, organiser, participant, public
 
@@ -25,7 +26,20 @@ Errors always have the shape `{"error": {"code", "message", "fields"}}`. Lists a
 `?page=` and `?page_size=` (at most 200) and say how many items and pages there are.
 """
 
+
+class ObjectBodies(Parser):
+    """Every request body of this API is a JSON object: anything else (a list, a number) is
+    refused as unreadable (400) instead of being taken as an empty answer."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the request body is not a JSON object")
+        return data
+
+
 api = NinjaAPI(
+    parser=ObjectBodies(),
     title="Consulta API",
     version="1",
     description=DESCRIPTION,

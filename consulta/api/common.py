@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 
 from consulta.api.errors import ErrorOut
 from consulta.lib.languages import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
@@ -10,6 +10,11 @@ from consulta.lib.languages import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 # Every operation may answer 503 when the database is unreachable.
 ALWAYS = (503,)
 MAX_PAGE = 1_000_000
+
+# Examples from the demo, so that generated requests (and readers of the docs) reach real data.
+Slug = Path[str, {"examples": ["missing-migrants-2024"]}]
+SessionKey = Path[str, {"examples": ["africa"]}]
+RecommendationCode = Path[str, {"examples": ["MM-1"]}]
 
 
 def responses(ok, *errors: int, status: int = 200) -> dict:

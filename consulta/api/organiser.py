@@ -15,7 +15,14 @@ from ninja.files import UploadedFile
 
 from consulta.api import schemas
 from consulta.api.auth import OrganiserToken
-from consulta.api.common import PageIn, page_of, page_schema, responses
+from consulta.api.common import (
+    PageIn,
+    SessionKey,
+    Slug,
+    page_of,
+    page_schema,
+    responses,
+)
 from consulta.api.errors import ApiError, ErrorOut
 from consulta.api.participant import registration_out
 from consulta.api.public import Language, synthesis_out
@@ -50,7 +57,7 @@ class RegistrationFilter(Schema):
     summary="Registrations (personal data)",
 )
 def list_registrations(
-    request, slug: str, paging: Query[PageIn], filters: Query[RegistrationFilter]
+    request, slug: Slug, paging: Query[PageIn], filters: Query[RegistrationFilter]
 ):
     consultation = consultation_for_organiser(request, slug)
     registrations = Registration.objects.filter(session__consultation=consultation)
@@ -64,11 +71,11 @@ def list_registrations(
 
 @router.post(
     "/manage/consultations/{slug}/sessions/{key}/attendance",
-    response=responses(schemas.AttendanceOut, 401, 403, 404, 413, 422),
+    response=responses(schemas.AttendanceOut, 400, 401, 403, 404, 413, 422),
     summary="Import a Zoom attendance report",
 )
 def import_attendance(
-    request, slug: str, key: str, report: File[UploadedFile], dry_run: bool = False
+    request, slug: Slug, key: SessionKey, report: File[UploadedFile], dry_run: bool = False
 ):
     """Marks as attended the session's registrations whose e-mail is in the report (CSV,
     comma- or tab-separated, as Zoom exports it). All or nothing: a file with any bad row
@@ -97,7 +104,9 @@ def import_attendance(
     matches = attendance.match_rows(rows, session.registrations.all())
     marked = 0
     if not dry_run:
-        marked = registration_actions.record_zoom_attendance(session, [row.email for row in rows])
+        marked = registration_actions.record_zoom_attendance(
+            session, [row.email for row in rows], by=request.user
+        )
     return {
         "dry_run": dry_run,
         "rows": len(rows),
@@ -137,7 +146,7 @@ def feedback_out(answer: Answer) -> dict:
     response=responses(FeedbackPage, 401, 403, 404, 422),
     summary="Current answers",
 )
-def list_feedback(request, slug: str, paging: Query[PageIn], filters: Query[FeedbackFilter]):
+def list_feedback(request, slug: Slug, paging: Query[PageIn], filters: Query[FeedbackFilter]):
     """Every respondent's current answer, newest first; hidden ones only when asked."""
     consultation = consultation_for_organiser(request, slug)
     answers = Answer.objects.filter(
@@ -157,7 +166,7 @@ def list_feedback(request, slug: str, paging: Query[PageIn], filters: Query[Feed
     response=responses(schemas.SynthesisOut, 401, 403, 404, 422),
     summary="Synthesis figures (any status)",
 )
-def get_synthesis(request, slug: str, lang: Language = "en"):
+def get_synthesis(request, slug: Slug, lang: Language = "en"):
     return synthesis_out(consultation_for_organiser(request, slug), lang)
 
 
@@ -177,7 +186,7 @@ REPORT_CONTENT = {
         }
     },
 )
-def download_report(request, slug: str, fmt: schemas.ReportFormat, lang: Language = "en"):
+def download_report(request, slug: Slug, fmt: schemas.ReportFormat, lang: Language = "en"):
     """The synthesis report as a file (HTML, PDF, DOCX or XLSX annex), whatever its status."""
     consultation = consultation_for_organiser(request, slug)
     document = build_document(consultation, lang)

@@ -11,7 +11,13 @@ from ninja import Header, Query, Router
 
 from consulta.api import schemas
 from consulta.api.auth import PersonalToken
-from consulta.api.common import PageIn, page_of, page_schema, responses
+from consulta.api.common import (
+    PageIn,
+    RecommendationCode,
+    page_of,
+    page_schema,
+    responses,
+)
 from consulta.api.errors import ApiError
 from consulta.api.public import live_recommendations
 from consulta.feedback import actions
@@ -96,12 +102,12 @@ def replayed(response: HttpResponse, answer: Answer, values: dict, recommendatio
 
 @router.put(
     "/me/answers/{code}",
-    response=responses(schemas.AnswerOut, 401, 404, 409, 422),
+    response=responses(schemas.AnswerOut, 400, 401, 404, 409, 422),
     summary="Save my answer on a recommendation",
 )
 def put_my_answer(
     request,
-    code: str,
+    code: RecommendationCode,
     payload: schemas.AnswerIn,
     response: HttpResponse,
     idempotency_key: str = Header(

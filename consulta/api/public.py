@@ -10,7 +10,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
 from consulta.api import schemas
-from consulta.api.common import PageIn, page_of, page_schema, responses
+from consulta.api.common import (
+    PageIn,
+    RecommendationCode,
+    SessionKey,
+    Slug,
+    page_of,
+    page_schema,
+    responses,
+)
 from consulta.consultations.models import Consultation, Recommendation
 from consulta.front.views import sessions_with_seats
 from consulta.meetings.models import Session
@@ -108,7 +116,7 @@ def list_consultations(request, paging: Query[PageIn]):
     response=responses(schemas.ConsultationOut, 404),
     summary="One consultation",
 )
-def get_consultation(request, slug: str):
+def get_consultation(request, slug: Slug):
     return consultation_out(public_consultation(slug))
 
 
@@ -117,7 +125,7 @@ def get_consultation(request, slug: str):
     response=responses(SessionPage, 404, 422),
     summary="Its sessions",
 )
-def list_sessions(request, slug: str, paging: Query[PageIn]):
+def list_sessions(request, slug: Slug, paging: Query[PageIn]):
     """Sessions in time order, in UTC and in the organiser's zone, with the seats left."""
     consultation = public_consultation(slug)
     sessions = sessions_with_seats(consultation).order_by("starts_at", "pk")
@@ -129,7 +137,7 @@ def list_sessions(request, slug: str, paging: Query[PageIn]):
     response=responses(list[schemas.ProgrammeItemOut], 404),
     summary="A session's programme",
 )
-def get_programme(request, slug: str, key: str):
+def get_programme(request, slug: Slug, key: SessionKey):
     """Programme items with their clock times, computed from the session's start."""
     session = get_object_or_404(
         Session.objects.select_related("consultation"),
@@ -156,7 +164,7 @@ def get_programme(request, slug: str, key: str):
     response=responses(RecommendationPage, 404, 422),
     summary="Its recommendations",
 )
-def list_recommendations(request, slug: str, paging: Query[PageIn], lang: Language = "en"):
+def list_recommendations(request, slug: Slug, paging: Query[PageIn], lang: Language = "en"):
     """Recommendations in `lang`, falling back to English where a translation is missing
     (`language` says which one each text is in). Withdrawn ones are left out."""
     consultation = public_consultation(slug)
@@ -172,7 +180,7 @@ def list_recommendations(request, slug: str, paging: Query[PageIn], lang: Langua
     response=responses(schemas.RecommendationDetailOut, 404, 422),
     summary="One recommendation with its versions",
 )
-def get_recommendation(request, slug: str, code: str, lang: Language = "en"):
+def get_recommendation(request, slug: Slug, code: RecommendationCode, lang: Language = "en"):
     recommendation = get_object_or_404(live_recommendations(public_consultation(slug)), code=code)
     versions = list(recommendation.versions.order_by("number"))
     return {
@@ -230,7 +238,7 @@ def synthesis_out(consultation: Consultation, language: str) -> dict:
     response=responses(schemas.SynthesisOut, 404, 422),
     summary="Published synthesis figures",
 )
-def get_synthesis(request, slug: str, lang: Language = "en"):
+def get_synthesis(request, slug: Slug, lang: Language = "en"):
     """The figures of the published report; 404 until the report is published."""
     consultation = public_consultation(slug)
     if not reports.is_published(consultation):

@@ -2,9 +2,10 @@
 organiser's zone with its offset, so a client never has to know the zone rules."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 from consulta.feedback.views.participant import MAX_TEXT
 
@@ -143,11 +144,22 @@ class RegistrationOut(Schema):
     attended: bool | None
 
 
+def _a_number(value):
+    """JSON's 4 and 4.0 are the same number; `true` and "4" are not numbers."""
+    if isinstance(value, bool | str):
+        raise ValueError("Input should be a whole number")
+    return value
+
+
+SupportLevel = Annotated[int, Field(ge=0, le=5), BeforeValidator(_a_number)]
+PriorityLevel = Annotated[int, Field(ge=1, le=4), BeforeValidator(_a_number)]
+
+
 class AnswerIn(Schema):
-    support: int | None = Field(
-        None, ge=0, le=5, description="0 no opinion, 1 strongly disagree … 5 strongly agree."
+    support: SupportLevel | None = Field(
+        None, description="0 no opinion, 1 strongly disagree … 5 strongly agree."
     )
-    priority: int | None = Field(None, ge=1, le=4, description="1 low … 4 essential.")
+    priority: PriorityLevel | None = Field(None, description="1 low … 4 essential.")
     comment: str = Field("", max_length=MAX_TEXT)
     proposed_text: str = Field("", max_length=MAX_TEXT, description="A proposed rewording.")
 
