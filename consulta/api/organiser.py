@@ -26,6 +26,7 @@ from consulta.api.common import (
 from consulta.api.errors import ApiError, ErrorOut
 from consulta.api.participant import registration_out
 from consulta.api.public import Language, synthesis_out
+from consulta.audit.actions import record_export
 from consulta.feedback.models import Answer, Channel
 from consulta.meetings.models import Session
 from consulta.permissions import consultation_for_organiser
@@ -66,7 +67,15 @@ def list_registrations(
     if filters.status:
         registrations = registrations.filter(status=filters.status)
     registrations = registrations.select_related("session__consultation").order_by("pk")
-    return page_of(registrations, paging, registration_out)
+    page = page_of(registrations, paging, registration_out)
+    record_export(
+        request.user,
+        consultation,
+        "api",
+        {"session": filters.session, "status": filters.status, "page": paging.page},
+        len(page["items"]),
+    )
+    return page
 
 
 @router.post(

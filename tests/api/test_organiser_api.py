@@ -81,9 +81,15 @@ def test_an_organiser_cannot_revoke_someone_elses_token(demo, organiser_client, 
 def test_registrations_are_listed_with_personal_data_for_the_organiser(
     client, read_token, registrations
 ):
+    from consulta.audit.models import AuditEntry
+
     body = client.get(f"{BASE}/registrations?session=africa", **bearer(read_token)).json()
     assert body["count"] == 2
     assert {r["email"] for r in body["items"]} == {"wanjiru@example.org", "kofi@example.org"}
+    entry = AuditEntry.objects.get(action="registrations.exported")
+    assert entry.actor.username == "amina.organiser"
+    assert entry.after["format"] == "api" and entry.after["rows"] == 2
+    assert "wanjiru" not in str(entry.after)
 
 
 def test_without_a_token_or_with_an_unknown_one_nothing_is_shown(client, registrations):
