@@ -291,8 +291,10 @@ def test_an_outsider_cannot_see_the_registrations(client, outsider, demo, cast):
     assert b"amina@example.org" not in response.content
 
 
-def test_only_an_active_staff_user_is_an_organiser(organiser, outsider):
+def test_only_an_active_account_with_an_organiser_role_is_an_organiser(demo, organiser, outsider):
     assert is_organiser(organiser)
+    assert not is_organiser(outsider)
+    outsider.is_staff = True  # staff status alone is not a role
     assert not is_organiser(outsider)
     assert not is_organiser(AnonymousUser())
     organiser.is_active = False
