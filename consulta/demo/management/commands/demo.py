@@ -1,4 +1,7 @@
 import secrets
+import signal
+import subprocess
+import sys
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -36,8 +39,17 @@ class Command(BaseCommand):
         self.ensure_organiser()
         if no_serve:
             return
+        # E-mails and report renderings are background jobs: the demo runs one worker beside
+        # the web server, stopped with it, so its e-mails appear in this terminal at once.
+        worker = subprocess.Popen([sys.executable, "-m", "consulta.cli", "worker"])
+        # Stopped by SIGTERM as by Ctrl+C: the worker goes too.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         self.stdout.write(f"Serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
 
     def ensure_rehearsal(self):
         """A copy a newcomer can use for real: reused while its sessions are still ahead."""
