@@ -171,7 +171,9 @@ RULES = {
     "api-v1:get_programme": Rule(PUBLIC),
     "api-v1:list_recommendations": Rule(PUBLIC),
     "api-v1:get_recommendation": Rule(PUBLIC),
-    "api-v1:get_synthesis": Rule(ORGANISERS),
+    # Published figures only: the fixture's consultation has no published report.
+    "api-v1:get_synthesis": Rule(NOBODY),
+    "api-v1:get_managed_synthesis": Rule(ORGANISERS),
     "api-v1:get_me": Rule(PARTICIPANT),
     "api-v1:list_my_answers": Rule(PARTICIPANT),
     "api-v1:put_my_answer": Rule(PARTICIPANT, "put"),

@@ -175,7 +175,7 @@ def list_feedback(request, slug: Slug, paging: Query[PageIn], filters: Query[Fee
     response=responses(schemas.SynthesisOut, 401, 403, 404, 422),
     summary="Synthesis figures (any status)",
 )
-def get_synthesis(request, slug: Slug, lang: Language = "en"):
+def get_managed_synthesis(request, slug: Slug, lang: Language = "en"):
     return synthesis_out(consultation_for_organiser(request, slug), lang)
 
 
