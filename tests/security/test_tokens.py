@@ -172,3 +172,49 @@ def test_the_api_refuses_forged_and_revoked_organiser_tokens(client, organiser, 
 
     revoke_token(token)
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
+
+
+def test_a_read_only_api_token_cannot_write(client, organiser, demo, wanjiru):
+    """Every write operation of the API, tried with a read-only token: refused, nothing
+    recorded; the same request with a write token goes through (the control)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from consulta.api.tokens import issue_token
+
+    _read, read_secret = issue_token(organiser, "dashboard", scope="read")
+    _write, write_secret = issue_token(organiser, "sync", scope="write")
+    url = f"/api/v1/manage/consultations/{demo.slug}/sessions/africa/attendance"
+
+    def upload(secret):
+        report = SimpleUploadedFile("zoom.csv", b"Name,Email\nWanjiru,wanjiru@example.org\n")
+        return client.post(url, {"report": report}, HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    refused = upload(read_secret)
+
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "insufficient_scope"
+    wanjiru.refresh_from_db()
+    assert wanjiru.attended is None
+
+    assert upload(write_secret).status_code == 200
+    wanjiru.refresh_from_db()
+    assert wanjiru.attended is True
+
+
+def test_every_write_operation_of_the_organiser_api_needs_a_write_token(client, organiser, demo):
+    """Read from the OpenAPI description, so that a write operation added later is covered."""
+    from consulta.api.tokens import issue_token
+
+    _read, secret = issue_token(organiser, "dashboard", scope="read")
+    schema = client.get("/api/v1/openapi.json").json()
+    writes = [
+        (path, method)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in ("post", "put", "patch", "delete") and "/manage/" in path
+    ]
+    assert writes
+    for path, method in writes:
+        concrete = path.replace("{slug}", demo.slug).replace("{key}", "africa")
+        response = getattr(client, method)(concrete, {}, HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert response.status_code in (403, 422), (path, method, response.status_code)

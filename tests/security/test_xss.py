@@ -368,3 +368,58 @@ def test_the_registrations_export_neutralises_every_formula(organiser_client, se
     for line in text.splitlines():
         for cell in line.split(","):
             assert not cell.strip('"').startswith(("=", "+", "@")), cell
+
+
+# The API: JSON with its content type, payloads round-tripping as literal strings.
+
+
+def api_json(response, status: int = 200):
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    return response.json()
+
+
+def test_the_public_api_returns_the_definitions_payloads_as_literal_strings(client, seeded):
+    consultation = api_json(client.get(f"/api/v1/consultations/{seeded.consultation.slug}"))
+
+    assert consultation["background"] == seeded.consultation.background
+    assert PAYLOADS[0] in consultation["background"]
+
+
+def test_the_participant_api_returns_and_stores_payloads_literally(client, seeded):
+    for number, registration in enumerate(seeded.registrations[:5]):
+        auth = {"HTTP_X_PERSONAL_TOKEN": personal_token(registration)}
+        me = api_json(client.get("/api/v1/me", **auth))
+        assert me["given_name"] == registration.given_name
+        assert me["organisation"] == registration.organisation
+
+        payload = PAYLOADS[number + 20]
+        with time_machine.travel(REGISTRATIONS_OPEN, tick=False):  # while answers are taken
+            saved = api_json(
+                client.put(
+                    "/api/v1/me/answers/MM-1",
+                    json.dumps({"comment": payload, "proposed_text": payload}),
+                    content_type="application/json",
+                    HTTP_IDEMPOTENCY_KEY=f"api-xss-key-{number:04d}-0123456789",
+                    **auth,
+                )
+            )
+        assert (saved["comment"], saved["proposed_text"]) == (payload, payload)
+        listed = api_json(client.get("/api/v1/me/answers", **auth))
+        assert payload in [answer["comment"] for answer in listed["items"]]
+
+
+def test_the_organiser_api_returns_comments_as_literal_strings(client, seeded):
+    from consulta.api.tokens import issue_token
+
+    _token, secret = issue_token(seeded.organiser, "xss check")
+    feedback = api_json(
+        client.get(
+            f"/api/v1/manage/consultations/{seeded.consultation.slug}/feedback?limit=100",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+    )
+
+    comments = {item["comment"] for item in feedback["items"]}
+    assert any(comment.startswith(PAYLOADS[0]) for comment in comments)
