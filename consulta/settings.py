@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "consulta.serving.static.StaticFilesMiddleware",
     "consulta.serving.middleware.DatabaseUnavailableMiddleware",
+    "consulta.serving.page_cache.PublicPageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "consulta.front.middleware.ViewerZoneMiddleware",
@@ -202,6 +203,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "consulta.serving.static.StaticFilesStorage"},
 }
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+
+try:
+    # Seconds each worker serves anonymous visitors a kept copy of a public page (0: never).
+    PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5)
+except BadSetting as problem:
+    raise ImproperlyConfigured(str(problem)) from None
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend"

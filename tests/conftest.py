@@ -21,6 +21,13 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def fresh_public_pages(settings):
+    """Every request builds its page: a test that changes data sees the change at once
+    (tests/test_serving.py turns the public page cache back on to test it)."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def english_by_default():
     """A request in another language leaves it active in this thread: start each test in English."""
     from django.utils import translation

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -129,3 +130,56 @@ def test_a_wrong_worker_count_is_named(tmp_path):
 
 def test_collected_files_stay_out_of_the_repository():
     assert "/static/" in Path(".gitignore").read_text().splitlines() or not Path("static").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Public pages kept a few seconds for anonymous visitors (in-process, Django's test client).
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+
+
+def rename(consultation, title):
+    type(consultation).objects.filter(pk=consultation.pk).update(title=title)
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_get_the_kept_page_until_it_expires(client, demo, page_cache):
+    url = f"/en/c/{demo.slug}/"
+    assert demo.title in client.get(url).content.decode()
+    rename(demo, "A title changed a moment ago")
+    assert demo.title in client.get(url).content.decode(), "kept for a few seconds"
+    later = time.monotonic() + 6
+    with mock.patch("consulta.serving.page_cache.time.monotonic", return_value=later):
+        assert "A title changed a moment ago" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_each_language_and_time_zone_has_its_own_copy(client, demo, page_cache):
+    english = client.get(f"/en/c/{demo.slug}/").content.decode()
+    french = client.get(f"/fr/c/{demo.slug}/").content.decode()
+    assert '<html lang="en"' in english and '<html lang="fr"' in french
+    client.cookies["consulta_tz"] = "Asia/Bangkok"
+    in_bangkok = client.get(f"/en/c/{demo.slug}/").content.decode()
+    assert in_bangkok != english
+    assert 'data-chosen="Asia/Bangkok"' in in_bangkok
+    assert "data-chosen=" not in english
+
+
+@pytest.mark.django_db
+def test_signed_in_people_always_get_a_fresh_page(organiser_client, demo, page_cache):
+    url = f"/en/c/{demo.slug}/"
+    organiser_client.get(url)
+    rename(demo, "A title changed a moment ago")
+    assert "A title changed a moment ago" in organiser_client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_with_a_form_token_are_never_kept(client, demo, page_cache, before_the_sessions):
+    url = f"/en/c/{demo.slug}/s/africa/register/"
+    first = client.get(url)
+    client.cookies.clear()
+    second = client.get(url)
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value

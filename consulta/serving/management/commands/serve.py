@@ -1,9 +1,12 @@
 """`consulta serve`: the app under gunicorn, static files collected and served by WhiteNoise.
 
-Workers are processes (default WEB_CONCURRENCY, else 2 × cores + 1), each with a few threads
-(`gthread`, so clients keep their connection alive). Database connections stay open between
-requests (DATABASE_CONN_MAX_AGE) and are checked before reuse, so a restarted database is
-picked up without restarting Consulta. No access log by default: personal links carry a token.
+Workers are processes (default WEB_CONCURRENCY, else one per core, at least 2), each with
+threads (`gthread`, default 8) so that clients keep their connection alive and a worker
+waiting on the database serves others meanwhile. Measured on 2 cores: a few processes with
+several threads each beat many single-threaded ones, whose kept-alive connections pile up on
+whichever worker accepted them. Database connections stay open between requests
+(DATABASE_CONN_MAX_AGE) and are checked before reuse, so a restarted database is picked up
+without restarting Consulta. No access log by default: personal links carry a token.
 """
 
 import os
@@ -22,7 +25,7 @@ def default_workers() -> int:
         if not configured.isdigit() or int(configured) < 1:
             raise CommandError(f"WEB_CONCURRENCY={configured!r} is not a whole number of workers")
         return int(configured)
-    return 2 * (os.cpu_count() or 1) + 1
+    return max(2, os.cpu_count() or 1)
 
 
 def static_files_changed() -> bool:
@@ -49,7 +52,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default="127.0.0.1:8000", help="address:port or unix:PATH")
         parser.add_argument("--workers", type=int, default=None, help="worker processes")
-        parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+        parser.add_argument("--threads", type=int, default=8, help="threads per worker")
         parser.add_argument(
             "--worker-class", default="gthread", help="gunicorn worker class (gthread, sync)"
         )
@@ -70,7 +73,14 @@ class Command(BaseCommand):
         if not options["no_collectstatic"] and static_files_changed():
             self.stdout.write("Collecting static files…")
             call_command("collectstatic", interactive=False, verbosity=0)
-        # Workers are forked from this process: none may inherit its database connection.
+        # Everything (URLs, views, the API's schemas) is imported once here, before the workers
+        # are forked: they start warm and share that memory. None may inherit a database
+        # connection from this process.
+        from django.urls import get_resolver
+
+        from consulta.wsgi import application
+
+        get_resolver().url_patterns  # noqa: B018 (imports every view)
         connections.close_all()
         config = {
             "bind": options["bind"],
@@ -86,17 +96,18 @@ class Command(BaseCommand):
             "accesslog": options["access_log"],
             "errorlog": "-",
             "proc_name": "consulta",
+            "preload_app": True,
         }
         self.stdout.write(
             f"Serving Consulta on {config['bind']} with {workers} workers × "
             f"{config['threads']} threads ({config['worker_class']})"
         )
         self.stdout.flush()
-        run_gunicorn(config)
+        run_gunicorn(config, application)
 
 
-def run_gunicorn(config: dict) -> None:
-    """gunicorn running Consulta's WSGI application with `config`.
+def run_gunicorn(config: dict, application) -> None:
+    """gunicorn running `application` with `config`.
 
     Imported here: gunicorn reads WEB_CONCURRENCY when imported, and `default_workers` must
     name a bad value before gunicorn fails on it with a traceback.
@@ -110,8 +121,6 @@ def run_gunicorn(config: dict) -> None:
                     self.cfg.set(name, value)
 
         def load(self):
-            from consulta.wsgi import application
-
             return application
 
     Server().run()
