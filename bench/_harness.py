@@ -540,7 +540,7 @@ async def submission_load(
     """`clients` participants answering for `duration` seconds after `warmup`.
 
     Each client owns its participants (no two clients answer for the same person). Returns
-    the tally and the measured seconds. `during(elapsed)` is awaited once a second (faults).
+    the tally and the measured seconds. `during(elapsed, tally)` is awaited once a second.
     """
     tokens = setup["tokens"]
     form_clients = round(clients * form_share)
@@ -563,7 +563,7 @@ async def submission_load(
     async def ticker():
         while time.monotonic() < stop_at:
             await asyncio.sleep(1)
-            await during(time.monotonic() - start - warmup)
+            await during(time.monotonic() - start - warmup, tally)
 
     tasks = [client(p) for p in participants]
     if during is not None:
