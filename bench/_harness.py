@@ -121,11 +121,12 @@ class Postgres:
             self.running = False
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def query(self, sql: str, *params):
+    def query(self, sql: str, *params, fetch: bool = True):
         import psycopg
 
         with psycopg.connect(self.url.replace("postgres://", "postgresql://")) as connection:
-            return connection.execute(sql, params).fetchall()
+            cursor = connection.execute(sql, params)
+            return cursor.fetchall() if fetch else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,17 +261,17 @@ class HttpError(Exception):
 @dataclass
 class Response:
     status: int
-    headers: dict[str, str]
+    headers: dict[str, str]  # lower-case names, the last value of each
     body: bytes
+    header_list: list[tuple[str, str]] = field(default_factory=list)  # every header, in order
 
     def cookies(self) -> dict[str, str]:
+        """The cookies this response sets, by name."""
         return dict(
             re.match(r"\s*([^=]+)=([^;]*)", value).groups()
             for name, value in self.header_list
             if name == "set-cookie"
         )
-
-    header_list: list = field(default_factory=list)
 
 
 class Connection:

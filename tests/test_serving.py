@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -126,10 +125,6 @@ def test_a_wrong_worker_count_is_named(tmp_path):
     )
     assert result.returncode != 0
     assert "WEB_CONCURRENCY='many' is not a whole number of workers" in result.stderr
-
-
-def test_collected_files_stay_out_of_the_repository():
-    assert "/static/" in Path(".gitignore").read_text().splitlines() or not Path("static").exists()
 
 
 # ---------------------------------------------------------------------------------------------
