@@ -19,7 +19,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render, resolve_url
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -58,7 +58,7 @@ def _second_factor_verified(user) -> bool:
 
 class AuditFilters(forms.Form):
     consultation = forms.ChoiceField(label=_("Consultation"), required=False)
-    actor = forms.ChoiceField(label=_("Who"), required=False)
+    actor = forms.ChoiceField(label=pgettext_lazy("person acting", "Who"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False)
     since = forms.DateField(
         label=_("From"),
@@ -159,7 +159,7 @@ def _shown(value) -> str:
 def header() -> list[str]:
     return [
         gettext("When (UTC)"),
-        gettext("Who"),
+        pgettext("person acting", "Who"),
         gettext("Consultation"),
         gettext("Action"),
         gettext("Object type"),

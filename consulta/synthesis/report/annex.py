@@ -132,8 +132,20 @@ def _recommendations(document: dict) -> Sheet:
             SHARE,
             _("(support_4 + support_5) / on_scale."),
         ),
-        Column("share_low", _("Low end"), SHARE, _("Wilson 95% interval, low end.")),
-        Column("share_high", _("High end"), SHARE, _("Wilson 95% interval, high end.")),
+        Column(
+            "share_low",
+            _("Low end"),
+            SHARE,
+            # xgettext:no-python-format
+            _("Wilson 95% interval, low end."),
+        ),
+        Column(
+            "share_high",
+            _("High end"),
+            SHARE,
+            # xgettext:no-python-format
+            _("Wilson 95% interval, high end."),
+        ),
         Column(
             "consensus",
             _("Consensus"),
@@ -152,16 +164,40 @@ def _recommendations(document: dict) -> Sheet:
             DECIMAL,
             _("Mean priority from 1 (low) to 4 (essential)."),
         ),
-        Column("priority_low", _("Low end"), DECIMAL, _("Bootstrap 95% interval, low end.")),
-        Column("priority_high", _("High end"), DECIMAL, _("Bootstrap 95% interval, high end.")),
+        Column(
+            "priority_low",
+            _("Low end"),
+            DECIMAL,
+            # xgettext:no-python-format
+            _("Bootstrap 95% interval, low end."),
+        ),
+        Column(
+            "priority_high",
+            _("High end"),
+            DECIMAL,
+            # xgettext:no-python-format
+            _("Bootstrap 95% interval, high end."),
+        ),
         Column(
             "preferred",
             _("Chance of being preferred"),
             SHARE,
             _("Bradley–Terry: chance of being preferred to another recommendation at random."),
         ),
-        Column("preferred_low", _("Low end"), SHARE, _("95% interval, low end.")),
-        Column("preferred_high", _("High end"), SHARE, _("95% interval, high end.")),
+        Column(
+            "preferred_low",
+            _("Low end"),
+            SHARE,
+            # xgettext:no-python-format
+            _("95% interval, low end."),
+        ),
+        Column(
+            "preferred_high",
+            _("High end"),
+            SHARE,
+            # xgettext:no-python-format
+            _("95% interval, high end."),
+        ),
         Column(
             "regions_q",
             _("Regions: q"),
@@ -375,11 +411,35 @@ def _ranking(document: dict) -> Sheet:
         _code_column(),
         Column("title", _("Recommendation"), TEXT, _("The recommendation's title.")),
         Column("preferred", _("Chance of being preferred"), SHARE, _("Bradley–Terry.")),
-        Column("preferred_low", _("Low end"), SHARE, _("95% interval, low end.")),
-        Column("preferred_high", _("High end"), SHARE, _("95% interval, high end.")),
+        Column(
+            "preferred_low",
+            _("Low end"),
+            SHARE,
+            # xgettext:no-python-format
+            _("95% interval, low end."),
+        ),
+        Column(
+            "preferred_high",
+            _("High end"),
+            SHARE,
+            # xgettext:no-python-format
+            _("95% interval, high end."),
+        ),
         Column("priority_mean", _("Mean priority"), DECIMAL, _("From 1 (low) to 4 (essential).")),
-        Column("priority_low", _("Low end"), DECIMAL, _("Bootstrap 95% interval, low end.")),
-        Column("priority_high", _("High end"), DECIMAL, _("Bootstrap 95% interval, high end.")),
+        Column(
+            "priority_low",
+            _("Low end"),
+            DECIMAL,
+            # xgettext:no-python-format
+            _("Bootstrap 95% interval, low end."),
+        ),
+        Column(
+            "priority_high",
+            _("High end"),
+            DECIMAL,
+            # xgettext:no-python-format
+            _("Bootstrap 95% interval, high end."),
+        ),
     ]
     rows = [
         [

@@ -588,7 +588,9 @@ def _priorities(document: dict, numbers: _Numbers) -> Section:
             _("Rank"),
             _("Code"),
             _("Recommendation"),
+            # xgettext:no-python-format
             _("Chance of being preferred (95% interval)"),
+            # xgettext:no-python-format
             _("Mean priority (95% interval)"),
         ],
         rows,
@@ -661,6 +663,7 @@ def _recommendation(parent: Section, rec: dict, document: dict, numbers: _Number
                     Cell(integer(rec["on_scale"], language), rec["on_scale"], "on_scale"),
                 ),
                 (
+                    # xgettext:no-python-format
                     _("Share supporting (95% interval)"),
                     Cell(
                         with_interval(rec["share"], rec["share_low"], rec["share_high"], language),
@@ -673,6 +676,7 @@ def _recommendation(parent: Section, rec: dict, document: dict, numbers: _Number
                     Cell(decimal(rec["consensus"], language), rec["consensus"], "consensus"),
                 ),
                 (
+                    # xgettext:no-python-format
                     _("Mean priority (95% interval)"),
                     Cell(
                         with_interval(
@@ -687,6 +691,7 @@ def _recommendation(parent: Section, rec: dict, document: dict, numbers: _Number
                     ),
                 ),
                 (
+                    # xgettext:no-python-format
                     _("Chance of being preferred (95% interval)"),
                     Cell(
                         with_interval(

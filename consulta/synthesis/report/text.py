@@ -89,6 +89,7 @@ def method_sections() -> list[tuple[str, list[str]]]:
         (
             _("Share supporting and its interval"),
             [
+                # xgettext:no-python-format
                 _(
                     "The share supporting is the number of answers “agree” or “strongly agree” "
                     "divided by the number of answers on the five-point scale. Its 95% interval "
@@ -140,6 +141,7 @@ def method_sections() -> list[tuple[str, list[str]]]:
         (
             _("Priority"),
             [
+                # xgettext:no-python-format
                 _(
                     "Priority is answered as low (1), medium (2), high (3) or essential (4). The "
                     "mean priority comes with a 95% bootstrap interval: the answers are "
@@ -151,6 +153,7 @@ def method_sections() -> list[tuple[str, list[str]]]:
         (
             _("Ranking from pairwise choices"),
             [
+                # xgettext:no-python-format
                 _(
                     "Respondents could choose, between two recommendations, the one that should "
                     "come first. A Bradley–Terry model, fitted by maximum likelihood, gives each "
