@@ -10,6 +10,7 @@ from typing import Literal
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
@@ -39,7 +40,6 @@ from consulta.synthesis.document import build_document
 router = Router(tags=["organiser"], auth=OrganiserToken())
 RegistrationPage = page_schema(schemas.RegistrationOut, "RegistrationPage")
 FeedbackPage = page_schema(schemas.FeedbackOut, "FeedbackPage")
-DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def require_write(request) -> None:
@@ -93,22 +93,22 @@ def import_attendance(
     require_write(request)
     consultation = consultation_for_organiser(request, slug)
     session = get_object_or_404(Session, consultation=consultation, key=key)
-    limit = getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_UPLOAD)
+    limit = settings.IMPORT_MAX_BYTES
     if report.size > limit:
         raise ApiError(
             413,
             "too_large",
-            f"The file is larger than {limit // (1024 * 1024)} MB.",
+            str(attendance.too_large(limit).translated(gettext)),
             {"report": [f"{report.size} bytes; at most {limit}."]},
         )
     try:
-        rows = attendance.parse_zoom_report(report.read())
+        rows = attendance.parse_zoom_report(report.read(), max_bytes=limit)
     except attendance.ReportProblems as problems:
         raise ApiError(
             422,
             "invalid_file",
             "The report cannot be imported; nothing was changed.",
-            {"report": [str(problem) for problem in problems.problems]},
+            {"report": [problem.translated(gettext) for problem in problems.problems]},
         ) from None
     matches = attendance.match_rows(rows, session.registrations.all())
     marked = 0

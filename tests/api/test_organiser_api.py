@@ -186,3 +186,25 @@ def test_revoking_twice_keeps_the_first_date(organiser):
     first = ApiToken.objects.get().revoked_at
     revoke_token(ApiToken.objects.get())
     assert ApiToken.objects.get().revoked_at == first
+
+
+def test_a_report_over_the_size_limit_is_refused_unread(
+    client, write_token, registrations, settings
+):
+    settings.IMPORT_MAX_BYTES = 100
+    response = client.post(
+        f"{BASE}/sessions/africa/attendance", {"report": upload(ZOOM_REPORT)}, **bearer(write_token)
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert not Registration.objects.filter(attended=True).exists()
+
+
+def test_a_picture_is_not_a_zoom_report(client, write_token, registrations):
+    picture = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    picture.name = "report.csv"
+    response = client.post(
+        f"{BASE}/sessions/africa/attendance", {"report": picture}, **bearer(write_token)
+    )
+    assert response.status_code == 422
+    assert any("not a CSV report" in p for p in response.json()["error"]["fields"]["report"])
