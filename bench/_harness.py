@@ -295,7 +295,7 @@ class Connection:
             self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
             status_line = await self.reader.readline()
             if not status_line:
-                raise HttpError("connection closed")
+                raise ConnectionResetError("closed by the server")
             status = int(status_line.split(b" ", 2)[1])
             header_list = []
             while True:
@@ -339,6 +339,7 @@ class Tally:
     retries: int = 0
     tracebacks: int = 0  # a 5xx whose body shows a traceback (must stay 0)
     bad_503: int = 0  # a 503 that is neither the API's JSON error nor the friendly page
+    refusals: list = field(default_factory=list)  # a sample of other unexpected answers
 
     def record(self, status, seconds: float) -> None:
         self.statuses[status] += 1
@@ -520,6 +521,8 @@ class Participant:
             if response is not None:
                 self.judge_failure(response, tally)
             if status not in RETRY_STATUSES and status != "connection error":
+                if response is not None and len(tally.refusals) < 5:
+                    tally.refusals.append((self.mode, method, status, response.body[:2000]))
                 return  # refused (4xx): counted, not retried
             if time.monotonic() > give_up_at:
                 return

@@ -174,6 +174,8 @@ def main() -> int:
         table(rows, f"PostgreSQL stopped for {args.outage:.0f} s during {seconds:.0f} s of answers")
     )
     print(f"({machine_load()} at the end)")
+    for mode, method, status, body in tally.refusals:
+        print(f"refused ({mode}, {method}): {status} {body.decode(errors='replace')[:1500]}")
     return 0 if ok else 1
 
 

@@ -164,6 +164,8 @@ def main() -> int:
         print(stored + "\n")
         print(pages)
         print(f"({machine_load()} at the end)")
+        for mode, method, status, body in tally.refusals:
+            print(f"refused ({mode}, {method}): {status} {body.decode(errors='replace')[:1500]}")
     return 0 if answers_ok and stored_ok and pages_ok else 1
 
 

@@ -54,5 +54,6 @@ urlpatterns += i18n_patterns(
     path("manage/<slug:slug>/report/", include(report_urls.manage)),
 )
 
-# The database being out of reach is a 503 (with Retry-After), never a 500.
+# The database being out of reach is a 503 (with Retry-After), never a 500 or a 400.
 handler500 = "consulta.serving.views.server_error"
+handler400 = "consulta.serving.views.bad_request"

@@ -9,6 +9,7 @@ import uuid
 from unittest import mock
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import OperationalError, ProgrammingError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
@@ -146,3 +147,23 @@ def test_other_errors_stay_500(rf):
         response = server_error(rf.get("/en/"))
     assert response.status_code == 500
     assert "Retry-After" not in response
+
+
+def test_an_answer_whose_session_cannot_be_saved_gets_503_and_is_stored_once(
+    client, demo, before_the_sessions
+):
+    """The database goes away between saving the answer and saving the session (its "Saved"
+    notice): Django would answer 400 (session interrupted); the participant gets the 503
+    page, sends again with the same key, and the answer counts once."""
+    registration = register(demo.sessions.get(key="africa"), "Wanjiru", "Kamau", "w@example.org")
+    url = reverse("participant_feedback:answer", args=[personal_token(registration), "MM-1"])
+    first = client.post(url, {"support": "3", "submission_key": uuid.uuid4().hex})
+    assert first.status_code == 302  # the session now exists
+    key = uuid.uuid4().hex
+    with mock.patch.object(Session, "save", side_effect=OperationalError("server closed")):
+        response = client.post(url, {"support": "4", "submission_key": key})
+    assert response.status_code == 503
+    assert "Briefly unavailable" in response.content.decode()
+    again = client.post(url, {"support": "4", "submission_key": key})
+    assert again.status_code == 302
+    assert Answer.objects.filter(submission_key=key).count() == 1

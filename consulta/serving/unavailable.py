@@ -20,8 +20,16 @@ RETRY_AFTER_SECONDS = 5
 
 
 def is_database_unavailable(error: BaseException | None) -> bool:
-    """The database could not be reached or dropped the connection (not a bad query)."""
-    return isinstance(error, OperationalError | InterfaceError)
+    """The database could not be reached or dropped the connection (not a bad query), or
+    that is what caused `error`: Django turns a session it cannot save into a 400
+    (SessionInterrupted, raised while handling the OperationalError)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def wants_json(request) -> bool:

@@ -3,6 +3,7 @@ import sys
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 
 from consulta.serving.unavailable import (
@@ -24,6 +25,14 @@ def healthz(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bad_request(request, exception, *args, **kwargs):
+    """handler400: a session that could not be saved because the database went away is a 503
+    (the answer before it may be stored: sending it again with its key is safe)."""
+    if is_database_unavailable(exception):
+        return unavailable_response(request)
+    return django_bad_request(request, exception, *args, **kwargs)
 
 
 def server_error(request, *args, **kwargs):

@@ -91,8 +91,8 @@ class Command(BaseCommand):
             "graceful_timeout": options["timeout"],
             "keepalive": 5,
             # Recycle workers now and then so slow leaks cannot grow without bound.
-            "max_requests": 20_000,
-            "max_requests_jitter": 2_000,
+            "max_requests": 100_000,
+            "max_requests_jitter": 10_000,
             "accesslog": options["access_log"],
             "errorlog": "-",
             "proc_name": "consulta",
