@@ -9,6 +9,7 @@ whichever worker accepted them. Database connections stay open between requests
 without restarting Consulta. No access log by default: personal links carry a token.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -29,19 +30,24 @@ def default_workers() -> int:
 
 
 def static_files_changed() -> bool:
-    """Nothing collected yet, or a source file is newer than the last collection.
+    """Nothing collected yet, a file added or removed, or one newer than the last collection.
 
     Collecting compresses every file again (seconds of CPU), so a restart skips it when it
     would change nothing.
     """
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if not manifest.exists():
+    try:
+        collected = set(json.loads(manifest.read_text())["paths"])
+    except (OSError, ValueError, KeyError):
         return True
     collected_at = manifest.stat().st_mtime
+    found = [
+        (path, storage) for finder in finders.get_finders() for path, storage in finder.list(None)
+    ]
+    if {path.replace(os.sep, "/") for path, _ in found} != collected:
+        return True
     return any(
-        storage.get_modified_time(path).timestamp() > collected_at
-        for finder in finders.get_finders()
-        for path, storage in finder.list(None)
+        storage.get_modified_time(path).timestamp() > collected_at for path, storage in found
     )
 
 
