@@ -19,7 +19,7 @@ from consulta.api.common import (
     responses,
 )
 from consulta.api.errors import ApiError
-from consulta.api.public import live_recommendations
+from consulta.consultations.models import Recommendation
 from consulta.feedback import actions
 from consulta.feedback.models import Answer, Respondent
 from consulta.feedback.views.participant import SUBMISSION_KEY, cancelled_message, closed_message
@@ -88,15 +88,20 @@ def same_answer(answer: Answer, values: dict) -> bool:
     )
 
 
+def key_reused() -> ApiError:
+    return ApiError(
+        422,
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used for a different answer; use a new key.",
+        {"Idempotency-Key": ["Already used for a different answer."]},
+    )
+
+
 def replayed(response: HttpResponse, answer: Answer, values: dict, recommendation) -> dict:
     if answer.recommendation_id != recommendation.pk or not same_answer(answer, values):
-        raise ApiError(
-            422,
-            "idempotency_key_reused",
-            "This Idempotency-Key was already used for a different answer; use a new key.",
-            {"Idempotency-Key": ["Already used for a different answer."]},
-        )
+        raise key_reused()
     response["Idempotent-Replayed"] = "true"
+    answer.recommendation = recommendation
     return answer_out(answer)
 
 
@@ -119,32 +124,36 @@ def put_my_answer(
     registration = request.auth
     if not registration.is_active():
         raise ApiError(409, "cancelled", str(cancelled_message()))
-    consultation = registration.session.consultation
-    recommendation = live_recommendations(consultation).filter(code=code).first()
-    if recommendation is None:
-        raise ApiError(404, "not_found", f"No recommendation {code!r} in this consultation.")
+    consultation_id = registration.session.consultation_id
+    try:
+        recommendation = (
+            Recommendation.objects.exclude(status=Recommendation.Status.WITHDRAWN)
+            .only("pk", "code", "consultation_id")
+            .get(consultation_id=consultation_id, code=code)
+        )
+    except Recommendation.DoesNotExist:
+        raise ApiError(
+            404, "not_found", f"No recommendation {code!r} in this consultation."
+        ) from None
     values = payload.dict()
     respondent = actions.respondent_for_registration(registration)
-    earlier = (
-        Answer.objects.filter(respondent=respondent, submission_key=idempotency_key)
-        .select_related("recommendation")
-        .first()
-    )
-    if earlier is not None:
-        return replayed(response, earlier, values, recommendation)
     try:
-        saved = actions.save_answer(
+        saved = actions.record_answer(
             respondent,
             recommendation,
             values | {"language": registration.language},
             submission_key=idempotency_key,
+            consultation=registration.session.consultation,  # read with the token just now
+            key_per_respondent=True,
         )
     except actions.FeedbackClosed:
         raise ApiError(409, "closed", str(closed_message())) from None
+    except actions.SubmissionKeyReused:
+        raise key_reused() from None
     except actions.DuplicateSubmission:
         earlier = (
             Answer.objects.filter(respondent=respondent, submission_key=idempotency_key)
-            .select_related("recommendation")
+            .order_by()
             .first()
         )
         if earlier is None:
@@ -155,5 +164,7 @@ def put_my_answer(
                 "read it and send yours again if needed.",
             ) from None
         return replayed(response, earlier, values, recommendation)
-    saved.recommendation = recommendation
-    return answer_out(saved)
+    if saved.replayed:
+        return replayed(response, saved.answer, values, recommendation)
+    saved.answer.recommendation = recommendation
+    return answer_out(saved.answer)

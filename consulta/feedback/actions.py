@@ -4,7 +4,7 @@ moderation, import and closing. Every write checks that the consultation is stil
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from consulta.audit.actions import diff, record, snapshot
@@ -45,16 +45,27 @@ POINT_FIELDS = (
 def check_open(consultation: Consultation) -> None:
     """Refuse once the consultation has closed, reading its status afresh (not a lock, so
     saves never queue behind each other; a save racing the closing itself may still land)."""
-    fresh = Consultation.objects.only("status", "opens_on", "closes_on").get(pk=consultation.pk)
+    check_open_by_id(consultation.pk)
+
+
+def check_open_by_id(consultation_id: int) -> None:
+    fresh = Consultation.objects.only("status", "opens_on", "closes_on").get(pk=consultation_id)
     if not fresh.is_open():
         raise FeedbackClosed
 
 
 def respondent_for_registration(registration: Registration) -> Respondent:
     """The respondent behind a personal link, created on first use."""
-    existing = Respondent.objects.filter(registration=registration).first()
-    if existing:
-        return existing
+    link = Registration.respondent.related
+    if link.is_cached(registration):  # loaded with the registration (None when there is none)
+        known = link.get_cached_value(registration)
+        if known is not None:
+            return known
+    else:
+        try:
+            return Respondent.objects.get(registration=registration)
+        except Respondent.DoesNotExist:
+            pass
     session = registration.session
     try:
         with transaction.atomic():
@@ -73,28 +84,73 @@ def respondent_for_registration(registration: Registration) -> Respondent:
         return Respondent.objects.get(registration=registration)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Saved:
+    answer: Answer
+    replayed: bool  # the submission key had been stored before: nothing new was written
+
+
 def save_answer(
     respondent: Respondent, recommendation: Recommendation, values: dict, *, submission_key: str
 ) -> Answer:
+    """`record_answer`, for callers that need only the stored answer."""
+    return record_answer(respondent, recommendation, values, submission_key=submission_key).answer
+
+
+def record_answer(
+    respondent: Respondent,
+    recommendation: Recommendation,
+    values: dict,
+    *,
+    submission_key: str,
+    consultation: Consultation | None = None,
+    key_per_respondent: bool = False,
+) -> Saved:
     """Record a new version of the respondent's answer; the previous one stays, not current.
 
-    The same `submission_key` twice returns the first answer (double click, retry, two tabs);
-    a version identical to the current one is not stored again.
+    The same `submission_key` twice returns the first answer, replayed (double click, retry,
+    two tabs); a version identical to the current one is not stored again. A key names one
+    recommendation's submission (an open submission or an imported row uses one key for all
+    its answers); with `key_per_respondent` (the API's Idempotency-Key) a key already used by
+    this respondent for another recommendation raises SubmissionKeyReused. Two requests
+    racing with the same key (or for the same recommendation) store one answer: the loser gets
+    DuplicateSubmission. This is the hottest write path (answers arrive by the hundred per
+    second on launch day): a handful of indexed statements, no ordering joins. A caller that
+    read the `consultation` during this same request passes it, and its status is not read
+    again.
     """
-    check_open(respondent.consultation)
     if recommendation.consultation_id != respondent.consultation_id:
         raise NotAllowed
-    already = Answer.objects.filter(
-        respondent=respondent, recommendation=recommendation, submission_key=submission_key
-    ).first()
-    if already:
-        return already
-    current = (
-        Answer.objects.select_for_update()
-        .filter(respondent=respondent, recommendation=recommendation, is_current=True)
-        .first()
-    )
+    try:
+        return _record_answer(
+            respondent, recommendation, values, submission_key, consultation, key_per_respondent
+        )
+    except IntegrityError:
+        # A parallel request with the same key (or for the same recommendation) won the race;
+        # the whole transaction was rolled back, so nothing of this one is stored.
+        raise DuplicateSubmission from None
+
+
+@transaction.atomic
+def _record_answer(
+    respondent, recommendation, values, submission_key, consultation, key_per_respondent
+) -> Saved:
+    if consultation is None:
+        check_open_by_id(respondent.consultation_id)
+    elif consultation.pk != respondent.consultation_id or not consultation.is_open():
+        raise FeedbackClosed
+    mine = Answer.objects.select_for_update().filter(respondent=respondent).order_by()
+    current = None
+    for answer in mine.filter(
+        Q(submission_key=submission_key) | Q(recommendation=recommendation, is_current=True)
+    ):
+        if answer.submission_key == submission_key:
+            if answer.recommendation_id == recommendation.pk:
+                return Saved(answer, replayed=True)
+            if key_per_respondent:
+                raise SubmissionKeyReused
+        if answer.is_current and answer.recommendation_id == recommendation.pk:
+            current = answer
     clean = {
         "support": values.get("support"),
         "priority": values.get("priority"),
@@ -102,22 +158,21 @@ def save_answer(
         "proposed_text": (values.get("proposed_text") or "").strip(),
     }
     if current and all(getattr(current, name) == clean[name] for name in ANSWER_FIELDS):
-        return current
+        return Saved(current, replayed=False)
     if current:
-        current.is_current = False
-        current.save(update_fields=["is_current"])
-    try:
-        with transaction.atomic():
-            return Answer.objects.create(
-                respondent=respondent,
-                recommendation=recommendation,
-                language=values.get("language") or respondent.language,
-                submission_key=submission_key,
-                **clean,
-            )
-    except IntegrityError:
-        # A parallel request with the same key (or for the same recommendation) won the race.
-        raise DuplicateSubmission from None
+        Answer.objects.filter(pk=current.pk).update(is_current=False)
+    answer = Answer.objects.create(
+        respondent=respondent,
+        recommendation=recommendation,
+        language=values.get("language") or respondent.language,
+        submission_key=submission_key,
+        **clean,
+    )
+    return Saved(answer, replayed=False)
+
+
+class SubmissionKeyReused(Exception):
+    """The respondent already used this submission key for another recommendation."""
 
 
 class DuplicateSubmission(Exception):

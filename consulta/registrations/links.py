@@ -21,11 +21,15 @@ def registration_for_token(token: str) -> Registration | None:
     if link is None:
         return None
     pk, nonce = link
-    return (
-        Registration.objects.select_related("session__consultation")
-        .filter(pk=pk, link_nonce=nonce)
-        .first()
-    )
+    # get(), not first(): no ORDER BY (the model's ordering would join the sessions).
+    try:
+        # With its respondent (if any) in the same query: the feedback pages and the API
+        # need it on every answer saved.
+        return Registration.objects.select_related("session__consultation", "respondent").get(
+            pk=pk, link_nonce=nonce
+        )
+    except Registration.DoesNotExist:
+        return None
 
 
 def erasure_token(registration: Registration) -> str:

@@ -142,13 +142,13 @@ def test_a_request_that_loses_the_race_to_its_own_twin_returns_the_stored_answer
 ):
     """What two identical requests at the same moment provoke, in sequence: the twin stores
     the answer first, then this request's insert hits the unique key (DuplicateSubmission)."""
-    real_save = actions.save_answer
+    real_record = actions.record_answer
 
-    def twin_first(respondent, recommendation, values, *, submission_key):
-        real_save(respondent, recommendation, values, submission_key=submission_key)
+    def twin_first(respondent, recommendation, values, **options):
+        real_record(respondent, recommendation, values, **options)
         raise actions.DuplicateSubmission
 
-    monkeypatch.setattr(actions, "save_answer", twin_first)
+    monkeypatch.setattr(actions, "record_answer", twin_first)
     response = put_answer(client, personal, key="twin", support=3)
     assert response.status_code == 200
     assert response["Idempotent-Replayed"] == "true"

@@ -63,7 +63,7 @@ class Participant:
 
     def respondent(self) -> Respondent | None:
         """Their respondent if they answered anything before (read only: nothing is created)."""
-        return Respondent.objects.filter(registration=self.registration).first()
+        return Respondent.objects.filter(registration=self.registration).order_by().first()
 
 
 def participant_or_404(token: str) -> Participant:
@@ -76,7 +76,13 @@ def participant_or_404(token: str) -> Participant:
 
 def recommendation_or_404(participant: Participant, code: str) -> Recommendation:
     """A live recommendation of the participant's own consultation, by code."""
-    found = actions.live_recommendations(participant.consultation).filter(code=code).first()
+    found = (
+        actions.live_recommendations(participant.consultation)
+        .select_related("pillar")
+        .filter(code=code)
+        .order_by()  # one row by a unique key: no need for the ordering's joins
+        .first()
+    )
     if found is None:
         raise Http404
     return found
