@@ -263,7 +263,7 @@ def test_a_save_that_loses_a_race_to_another_window_says_so_and_keeps_one_answer
     def lost_the_race(*args, **kwargs):
         raise feedback.DuplicateSubmission
 
-    monkeypatch.setattr(feedback, "save_answer", lost_the_race)
+    monkeypatch.setattr(feedback, "record_answer", lost_the_race)
     response = client.post(feedback_url("answer", token, "MM-1"), answer_data(support="1"))
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()

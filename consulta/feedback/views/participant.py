@@ -452,12 +452,13 @@ def answer(request, token, code):
     respondent = actions.respondent_for_registration(participant.registration)
     key = form.cleaned_data["submission_key"]
     try:
-        saved = actions.save_answer(
+        saved = actions.record_answer(
             respondent,
             recommendation,
             form.values() | {"language": get_language()},
             submission_key=key,
-        )
+            consultation=participant.consultation,  # read with the link, checked open above
+        ).answer
     except actions.FeedbackClosed:
         return refuse_closed(request, participant, recommendation)
     except actions.NotAllowed:
@@ -465,9 +466,13 @@ def answer(request, token, code):
     except actions.DuplicateSubmission:
         # A parallel request won: the same submission (a double click) counts as saved;
         # another one (a second window) did not overwrite it, and the participant is told.
-        saved = Answer.objects.filter(
-            respondent=respondent, recommendation=recommendation, submission_key=key
-        ).first()
+        saved = (
+            Answer.objects.filter(
+                respondent=respondent, recommendation=recommendation, submission_key=key
+            )
+            .order_by()
+            .first()
+        )
         if saved is None:
             return refuse_saved_elsewhere(request, participant, recommendation)
     return answer_saved(request, participant, recommendation, saved)
