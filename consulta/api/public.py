@@ -31,6 +31,7 @@ Language = Literal["en", "fr", "es", "ar", "ru"]
 ConsultationPage = page_schema(schemas.ConsultationOut, "ConsultationPage")
 SessionPage = page_schema(schemas.SessionOut, "SessionPage")
 RecommendationPage = page_schema(schemas.RecommendationOut, "RecommendationPage")
+ProgrammePage = page_schema(schemas.ProgrammeItemOut, "ProgrammePage")
 
 
 def public_consultations():
@@ -97,6 +98,18 @@ def recommendation_out(recommendation: Recommendation, language: str, versions=N
     }
 
 
+def programme_item_out(item, start, end, zone) -> dict:
+    return {
+        "order": item.order,
+        "title": item.title,
+        "role": item.role,
+        "speaker": item.speaker,
+        "description": item.description,
+        "duration_minutes": item.duration_minutes,
+        **times(start, end, zone),
+    }
+
+
 def live_recommendations(consultation: Consultation):
     return (
         consultation.recommendations.exclude(status=Recommendation.Status.WITHDRAWN)
@@ -134,10 +147,10 @@ def list_sessions(request, slug: Slug, paging: Query[PageIn]):
 
 @router.get(
     "/consultations/{slug}/sessions/{key}/programme",
-    response=responses(list[schemas.ProgrammeItemOut], 404),
+    response=responses(ProgrammePage, 404, 422),
     summary="A session's programme",
 )
-def get_programme(request, slug: Slug, key: SessionKey):
+def get_programme(request, slug: Slug, key: SessionKey, paging: Query[PageIn]):
     """Programme items with their clock times, computed from the session's start."""
     session = get_object_or_404(
         Session.objects.select_related("consultation"),
@@ -145,18 +158,7 @@ def get_programme(request, slug: Slug, key: SessionKey):
         key=key,
     )
     zone = session.zone()
-    return [
-        {
-            "order": item.order,
-            "title": item.title,
-            "role": item.role,
-            "speaker": item.speaker,
-            "description": item.description,
-            "duration_minutes": item.duration_minutes,
-            **times(start, end, zone),
-        }
-        for item, start, end in session.schedule()
-    ]
+    return page_of(session.schedule(), paging, lambda row: programme_item_out(*row, zone))
 
 
 @router.get(
