@@ -13,6 +13,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from consulta.lib.logs import redact
+
 log = logging.getLogger(__name__)
 
 # Seconds a client should wait before trying again: a restart or a fail-over takes about that.
@@ -38,8 +40,16 @@ def wants_json(request) -> bool:
     )
 
 
+def logged_path(request) -> str:
+    """The route, not the address: personal and erasure links carry their token in it."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.route:
+        return match.route
+    return redact(request.path)
+
+
 def unavailable_response(request) -> HttpResponse:
-    log.warning("database unavailable: %s %s answered 503", request.method, request.path)
+    log.warning("database unavailable: %s %s answered 503", request.method, logged_path(request))
     message = _("The service is briefly unavailable; try again in a moment.")
     if wants_json(request):
         response = JsonResponse(
