@@ -25,11 +25,11 @@ from consulta.consultations.models import Consultation, Recommendation
 from consulta.feedback import actions
 from consulta.feedback.diff import Segment, has_changes, word_diff
 from consulta.feedback.models import Answer, Priority, Respondent, Support
+from consulta.feedback.views.notices import redirect_with_notice, shown, take_notice
 from consulta.registrations.links import registration_for_token
 from consulta.registrations.models import Registration
 
 MAX_TEXT = 5000
-SESSION_NOTICE = "feedback_notice"
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -397,7 +397,7 @@ def pillar_page(
     )
     answers = current_answers(participant.respondent(), recommendations)
     editable = participant.can_answer()
-    notice = request.session.pop(SESSION_NOTICE, None) if status == 200 else None
+    notice = take_notice(request) if status == 200 else None
     cards = []
     for recommendation in recommendations:
         form = bound[1] if bound and bound[0] == recommendation.code else None
@@ -415,7 +415,8 @@ def pillar_page(
         "errors": [(card, card.error_list()) for card in cards if card.error_list()],
         "any_illustrative": any(card.illustrative for card in cards),
     }
-    return render(request, "feedback/participant/pillar.html", context, status=status)
+    response = render(request, "feedback/participant/pillar.html", context, status=status)
+    return shown(request, response) if notice is not None else response
 
 
 @never_cache
@@ -500,8 +501,8 @@ def answer_saved(request, participant, recommendation, saved: Answer):
                 "diff_html": diff_html,
             }
         )
-    request.session[SESSION_NOTICE] = {"code": recommendation.code, "message": message}
-    return redirect(pillar_url(participant, recommendation))
+    notice = {"code": recommendation.code, "message": message}
+    return redirect_with_notice(pillar_url(participant, recommendation), notice)
 
 
 def refuse_closed(request, participant, recommendation):
@@ -535,12 +536,8 @@ def refuse_saved_elsewhere(request, participant, recommendation):
     )
     if wants_json(request):
         return json_error("saved_elsewhere", message, 409)
-    request.session[SESSION_NOTICE] = {
-        "code": recommendation.code,
-        "message": message,
-        "error": True,
-    }
-    return redirect(pillar_url(participant, recommendation))
+    notice = {"code": recommendation.code, "message": message, "error": True}
+    return redirect_with_notice(pillar_url(participant, recommendation), notice)
 
 
 @never_cache
@@ -588,9 +585,9 @@ def prioritise(request, token):
         return prioritise_page(request, participant, None, status=status)
     respondent = actions.respondent_for_registration(participant.registration)
     if request.method == "GET":
-        notice = request.session.pop(SESSION_NOTICE, None)
+        notice = take_notice(request)
         message = notice["message"] if notice and notice.get("code") == "pairwise" else ""
-        return prioritise_page(request, participant, respondent, message=message)
+        return shown(request, prioritise_page(request, participant, respondent, message=message))
     return record_pairwise_choice(request, participant, respondent)
 
 
@@ -618,11 +615,8 @@ def record_pairwise_choice(request, participant, respondent):
     except actions.NotAllowed:
         problem = _("That pair is no longer offered: here is another one.")
         return prioritise_page(request, participant, respondent, status=400, problem=problem)
-    request.session[SESSION_NOTICE] = {
-        "code": "pairwise",
-        "message": _("Your choice is recorded. Here is another pair."),
-    }
-    return redirect("participant_feedback:prioritise", token=participant.token)
+    notice = {"code": "pairwise", "message": _("Your choice is recorded. Here is another pair.")}
+    return redirect_with_notice("participant_feedback:prioritise", notice, token=participant.token)
 
 
 @dataclass
