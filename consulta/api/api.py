@@ -2,16 +2,12 @@
 /api/v1/openapi.json and browsable documentation at /api/v1/docs (served by Consulta itself,
 no CDN)."""
 
-import logging
-
 from django.db import InterfaceError, OperationalError
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
 from consulta.api import errors, organiser, participant, public
-
-log = logging.getLogger(__name__)
+from consulta.serving.unavailable import unavailable_response
 
 DESCRIPTION = """Consulta's REST API.
 
@@ -56,10 +52,6 @@ api.add_router("", organiser.router)
 @api.exception_handler(OperationalError)
 @api.exception_handler(InterfaceError)
 def database_unavailable(request, exc):
-    """The database is down or unreachable: ask the client to come back, never a traceback."""
-    log.warning("API request refused: database unavailable (%s)", type(exc).__name__)
-    response = errors.error_response(
-        503, "unavailable", _("The service is briefly unavailable; try again in a moment.")
-    )
-    response["Retry-After"] = "5"
-    return response
+    """The database is down or unreachable: 503 in the error shape with Retry-After, as every
+    page answers then (consulta.serving), never a traceback."""
+    return unavailable_response(request)
