@@ -5,7 +5,6 @@ from collections.abc import Callable, Iterable
 from ninja import Field, Path, Schema
 
 from consulta.api.errors import ErrorOut
-from consulta.lib.languages import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 
 # Every operation may answer 503 when the database is unreachable.
 ALWAYS = (503,)
@@ -54,7 +53,3 @@ def page_schema(item_schema, name: str):
             }
         },
     )
-
-
-def language_or_default(lang: str | None) -> str:
-    return lang if lang in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE

@@ -8,7 +8,6 @@ Consultations are checked by the permission module exactly as for the organiser 
 from typing import Literal
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from ninja import File, Query, Router, Schema
@@ -198,9 +197,4 @@ REPORT_CONTENT = {
 def download_report(request, slug: Slug, fmt: schemas.ReportFormat, lang: Language = "en"):
     """The synthesis report as a file (HTML, PDF, DOCX or XLSX annex), whatever its status."""
     consultation = consultation_for_organiser(request, slug)
-    document = build_document(consultation, lang)
-    kind = reports.FORMATS[fmt]
-    response = HttpResponse(reports.render_cached(document, fmt), content_type=kind.content_type)
-    name = reports.filename(consultation, lang, fmt)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return reports.download(consultation, build_document(consultation, lang), fmt)

@@ -4,7 +4,6 @@ whoever asks; published synthesis figures only once the report is published."""
 from datetime import UTC
 from typing import Literal
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
@@ -20,6 +19,7 @@ from consulta.api.common import (
     responses,
 )
 from consulta.consultations.models import Consultation, Recommendation
+from consulta.feedback.actions import live_recommendations
 from consulta.front.views import sessions_with_seats
 from consulta.meetings.models import Session
 from consulta.synthesis import report as reports
@@ -110,12 +110,9 @@ def programme_item_out(item, start, end, zone) -> dict:
     }
 
 
-def live_recommendations(consultation: Consultation):
-    return (
-        consultation.recommendations.exclude(status=Recommendation.Status.WITHDRAWN)
-        .select_related("pillar")
-        .prefetch_related(Prefetch("versions"))
-    )
+def listed_recommendations(consultation: Consultation):
+    """The live recommendations, with what `recommendation_out` reads."""
+    return live_recommendations(consultation).select_related("pillar").prefetch_related("versions")
 
 
 @router.get("/consultations", response=responses(ConsultationPage, 422), summary="Consultations")
@@ -171,7 +168,7 @@ def list_recommendations(request, slug: Slug, paging: Query[PageIn], lang: Langu
     (`language` says which one each text is in). Withdrawn ones are left out."""
     consultation = public_consultation(slug)
     return page_of(
-        live_recommendations(consultation),
+        listed_recommendations(consultation),
         paging,
         lambda recommendation: recommendation_out(recommendation, lang),
     )
@@ -183,7 +180,7 @@ def list_recommendations(request, slug: Slug, paging: Query[PageIn], lang: Langu
     summary="One recommendation with its versions",
 )
 def get_recommendation(request, slug: Slug, code: RecommendationCode, lang: Language = "en"):
-    recommendation = get_object_or_404(live_recommendations(public_consultation(slug)), code=code)
+    recommendation = get_object_or_404(listed_recommendations(public_consultation(slug)), code=code)
     versions = list(recommendation.versions.order_by("number"))
     return {
         **recommendation_out(recommendation, lang, versions),

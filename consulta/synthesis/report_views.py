@@ -35,14 +35,6 @@ def _language() -> str:
     return language if language in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE
 
 
-def _download(consultation, document: dict, fmt: str) -> HttpResponse:
-    kind = reports.FORMATS[fmt]
-    response = HttpResponse(reports.render_cached(document, fmt), content_type=kind.content_type)
-    name = reports.filename(consultation, document["language"], fmt)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 def _format(request) -> str | None:
     fmt = request.GET.get("format")
     if fmt is not None and fmt not in reports.FORMATS:
@@ -58,7 +50,7 @@ def public_report(request, slug):
     fmt = _format(request)
     document = build_document(consultation, _language())
     if fmt:
-        return _download(consultation, document, fmt)
+        return reports.download(consultation, document, fmt)
     return render(
         request,
         "synthesis/report/page.html",
@@ -78,7 +70,7 @@ def manage_report(request, slug):
     fmt = _format(request)
     document = build_document(consultation, _language())
     if fmt:
-        return _download(consultation, document, fmt)
+        return reports.download(consultation, document, fmt)
     return render(
         request,
         "synthesis/report/manage.html",

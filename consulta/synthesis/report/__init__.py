@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import translation
 
 from consulta.consultations.models import Consultation
@@ -99,6 +100,15 @@ def build(document: dict):
 
 def filename(consultation: Consultation, language: str, fmt: str) -> str:
     return f"{consultation.slug}-report-{language}.{FORMATS[fmt].extension}"
+
+
+def download(consultation: Consultation, document: dict, fmt: str) -> HttpResponse:
+    """The report of `document` as a file to save, for the pages and the API alike."""
+    kind = FORMATS[fmt]
+    response = HttpResponse(render_cached(document, fmt), content_type=kind.content_type)
+    name = filename(consultation, document["language"], fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @transaction.atomic
