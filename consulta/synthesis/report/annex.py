@@ -66,6 +66,46 @@ def _code_column() -> Column:
     return Column("code", _("Code"), TEXT, _("The recommendation's code."))
 
 
+def _priority_interval() -> list[Column]:
+    """The bootstrap interval of the mean priority, as two columns (both sheets show it)."""
+    return [
+        Column(
+            "priority_low",
+            _("Low end"),
+            DECIMAL,
+            # xgettext:no-python-format
+            _("Bootstrap 95% interval, low end."),
+        ),
+        Column(
+            "priority_high",
+            _("High end"),
+            DECIMAL,
+            # xgettext:no-python-format
+            _("Bootstrap 95% interval, high end."),
+        ),
+    ]
+
+
+def _preference_interval() -> list[Column]:
+    """The interval of the chance of being preferred, as two columns (both sheets show it)."""
+    return [
+        Column(
+            "preferred_low",
+            _("Low end"),
+            SHARE,
+            # xgettext:no-python-format
+            _("95% interval, low end."),
+        ),
+        Column(
+            "preferred_high",
+            _("High end"),
+            SHARE,
+            # xgettext:no-python-format
+            _("95% interval, high end."),
+        ),
+    ]
+
+
 def _totals(document: dict) -> Sheet:
     participation = document["participation"]
     rows = [
@@ -164,40 +204,14 @@ def _recommendations(document: dict) -> Sheet:
             DECIMAL,
             _("Mean priority from 1 (low) to 4 (essential)."),
         ),
-        Column(
-            "priority_low",
-            _("Low end"),
-            DECIMAL,
-            # xgettext:no-python-format
-            _("Bootstrap 95% interval, low end."),
-        ),
-        Column(
-            "priority_high",
-            _("High end"),
-            DECIMAL,
-            # xgettext:no-python-format
-            _("Bootstrap 95% interval, high end."),
-        ),
+        *_priority_interval(),
         Column(
             "preferred",
             _("Chance of being preferred"),
             SHARE,
             _("Bradley–Terry: chance of being preferred to another recommendation at random."),
         ),
-        Column(
-            "preferred_low",
-            _("Low end"),
-            SHARE,
-            # xgettext:no-python-format
-            _("95% interval, low end."),
-        ),
-        Column(
-            "preferred_high",
-            _("High end"),
-            SHARE,
-            # xgettext:no-python-format
-            _("95% interval, high end."),
-        ),
+        *_preference_interval(),
         Column(
             "regions_q",
             _("Regions: q"),
@@ -411,35 +425,9 @@ def _ranking(document: dict) -> Sheet:
         _code_column(),
         Column("title", _("Recommendation"), TEXT, _("The recommendation's title.")),
         Column("preferred", _("Chance of being preferred"), SHARE, _("Bradley–Terry.")),
-        Column(
-            "preferred_low",
-            _("Low end"),
-            SHARE,
-            # xgettext:no-python-format
-            _("95% interval, low end."),
-        ),
-        Column(
-            "preferred_high",
-            _("High end"),
-            SHARE,
-            # xgettext:no-python-format
-            _("95% interval, high end."),
-        ),
+        *_preference_interval(),
         Column("priority_mean", _("Mean priority"), DECIMAL, _("From 1 (low) to 4 (essential).")),
-        Column(
-            "priority_low",
-            _("Low end"),
-            DECIMAL,
-            # xgettext:no-python-format
-            _("Bootstrap 95% interval, low end."),
-        ),
-        Column(
-            "priority_high",
-            _("High end"),
-            DECIMAL,
-            # xgettext:no-python-format
-            _("Bootstrap 95% interval, high end."),
-        ),
+        *_priority_interval(),
     ]
     rows = [
         [
