@@ -54,18 +54,20 @@ def check_open_by_id(consultation_id: int) -> None:
         raise FeedbackClosed
 
 
+def existing_respondent(registration: Registration) -> Respondent | None:
+    """The respondent behind a personal link if they answered before; no query when it was
+    loaded with the registration (as `registration_for_token` does)."""
+    link = Registration.respondent.related
+    if link.is_cached(registration):  # None when there is none
+        return link.get_cached_value(registration)
+    return Respondent.objects.filter(registration=registration).order_by().first()
+
+
 def respondent_for_registration(registration: Registration) -> Respondent:
     """The respondent behind a personal link, created on first use."""
-    link = Registration.respondent.related
-    if link.is_cached(registration):  # loaded with the registration (None when there is none)
-        known = link.get_cached_value(registration)
-        if known is not None:
-            return known
-    else:
-        try:
-            return Respondent.objects.get(registration=registration)
-        except Respondent.DoesNotExist:
-            pass
+    known = existing_respondent(registration)
+    if known is not None:
+        return known
     session = registration.session
     try:
         with transaction.atomic():

@@ -63,7 +63,7 @@ class Participant:
 
     def respondent(self) -> Respondent | None:
         """Their respondent if they answered anything before (read only: nothing is created)."""
-        return Respondent.objects.filter(registration=self.registration).order_by().first()
+        return actions.existing_respondent(self.registration)
 
 
 def participant_or_404(token: str) -> Participant:
