@@ -28,7 +28,7 @@ class PageIn(Schema):
 
 def page_of(items, paging: PageIn, to_out: Callable) -> dict:
     """{"items": [...], "count": total, "page": n, "pages": m} for a queryset or a list."""
-    count = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
+    count = len(items) if isinstance(items, list) else items.count()
     start = (paging.page - 1) * paging.page_size
     chunk: Iterable = items[start : start + paging.page_size]
     return {
