@@ -18,6 +18,7 @@ from consulta.feedback.models import (
     PairwiseChoice,
     Respondent,
 )
+from consulta.lib.compiled import CompiledQuery, columns, instance
 from consulta.meetings.models import Session
 from consulta.registrations.models import Registration
 
@@ -133,7 +134,21 @@ def record_answer(
         raise DuplicateSubmission from None
 
 
-@transaction.atomic
+# The respondent's answers that decide what a save does: the one stored under this submission
+# key, and the current one on this recommendation.
+_PRIOR_ANSWERS = CompiledQuery(
+    lambda respondent, key, recommendation: (
+        Answer.objects.filter(respondent_id=respondent)
+        .filter(Q(submission_key=key) | Q(recommendation_id=recommendation, is_current=True))
+        .order_by()
+        .values_list(*columns(Answer))
+    ),
+    respondent=-1_000_000_007,
+    key="\x00sample-key",
+    recommendation=-1_000_000_009,
+)
+
+
 def _record_answer(
     respondent, recommendation, values, submission_key, consultation, key_per_respondent
 ) -> Saved:
@@ -141,11 +156,11 @@ def _record_answer(
         check_open_by_id(respondent.consultation_id)
     elif consultation.pk != respondent.consultation_id or not consultation.is_open():
         raise FeedbackClosed
-    mine = Answer.objects.select_for_update().filter(respondent=respondent).order_by()
     current = None
-    for answer in mine.filter(
-        Q(submission_key=submission_key) | Q(recommendation=recommendation, is_current=True)
+    for row in _PRIOR_ANSWERS.rows(
+        respondent=respondent.pk, key=submission_key, recommendation=recommendation.pk
     ):
+        answer = instance(Answer, row)
         if answer.submission_key == submission_key:
             if answer.recommendation_id == recommendation.pk:
                 return Saved(answer, replayed=True)
@@ -161,15 +176,20 @@ def _record_answer(
     }
     if current and all(getattr(current, name) == clean[name] for name in ANSWER_FIELDS):
         return Saved(current, replayed=False)
-    if current:
-        Answer.objects.filter(pk=current.pk).update(is_current=False)
-    answer = Answer.objects.create(
-        respondent=respondent,
-        recommendation=recommendation,
-        language=values.get("language") or respondent.language,
-        submission_key=submission_key,
-        **clean,
-    )
+    with transaction.atomic():
+        # Read without a lock: a parallel save of this recommendation that committed meanwhile
+        # has already retired `current`, and this one must not stack a second current answer.
+        if current and not Answer.objects.filter(pk=current.pk, is_current=True).update(
+            is_current=False
+        ):
+            raise DuplicateSubmission
+        answer = Answer.objects.create(
+            respondent=respondent,
+            recommendation=recommendation,
+            language=values.get("language") or respondent.language,
+            submission_key=submission_key,
+            **clean,
+        )
     return Saved(answer, replayed=False)
 
 

@@ -3,6 +3,10 @@ the registration's nonce (which erasure does)."""
 
 from datetime import timedelta
 
+from consulta.consultations.models import Consultation
+from consulta.feedback.models import Respondent
+from consulta.lib.compiled import CompiledQuery, columns, instance
+from consulta.meetings.models import Session
 from consulta.registrations.models import Registration
 from consulta.signed_links import read_link, sign_link
 
@@ -15,21 +19,50 @@ def personal_token(registration: Registration) -> str:
     return sign_link(registration.pk, registration.link_nonce, SALT)
 
 
+# The registration with its session, consultation and respondent (if any), in one query compiled
+# once: every feedback page and every answer saved, by form or API, starts here.
+_LINKED = (Registration, Session, Consultation, Respondent)
+_REGISTRATION_BY_LINK = CompiledQuery(
+    lambda pk, nonce: (
+        Registration.objects.filter(pk=pk, link_nonce=nonce)
+        .order_by()
+        .values_list(
+            *columns(Registration),
+            *columns(Session, "session__"),
+            *columns(Consultation, "session__consultation__"),
+            *columns(Respondent, "respondent__"),
+        )
+    ),
+    pk=-1_000_000_007,
+    nonce="\x00sample-nonce",
+)
+
+
 def registration_for_token(token: str) -> Registration | None:
-    """The registration a token belongs to, or None for a forged, altered or revoked one."""
+    """The registration a token belongs to, or None for a forged, altered or revoked one.
+
+    Its session, consultation and respondent (None when they never answered) come loaded."""
     link = read_link(token, SALT)
     if link is None:
         return None
     pk, nonce = link
-    # get(), not first(): no ORDER BY (the model's ordering would join the sessions).
-    try:
-        # With its respondent (if any) in the same query: the feedback pages and the API
-        # need it on every answer saved.
-        return Registration.objects.select_related("session__consultation", "respondent").get(
-            pk=pk, link_nonce=nonce
-        )
-    except Registration.DoesNotExist:
+    rows = _REGISTRATION_BY_LINK.rows(pk=pk, nonce=nonce)
+    if not rows:
         return None
+    row, loaded = rows[0], []
+    for model in _LINKED:
+        width = len(model._meta.concrete_fields)
+        loaded.append(instance(model, row[:width]))
+        row = row[width:]
+    registration, session, consultation, respondent = loaded
+    Session.consultation.field.set_cached_value(session, consultation)
+    Registration.session.field.set_cached_value(registration, session)
+    Registration.respondent.related.set_cached_value(registration, respondent)
+    if respondent is not None:
+        Respondent.registration.field.set_cached_value(respondent, registration)
+        if respondent.consultation_id == consultation.pk:
+            Respondent.consultation.field.set_cached_value(respondent, consultation)
+    return registration
 
 
 def erasure_token(registration: Registration) -> str:
