@@ -19,7 +19,6 @@ from consulta.api.common import (
     responses,
 )
 from consulta.api.errors import ApiError
-from consulta.consultations.models import Recommendation
 from consulta.feedback import actions
 from consulta.feedback.models import Answer, Respondent
 from consulta.feedback.views.participant import SUBMISSION_KEY, cancelled_message, closed_message
@@ -125,16 +124,9 @@ def put_my_answer(
     if not registration.is_active():
         raise ApiError(409, "cancelled", str(cancelled_message()))
     consultation_id = registration.session.consultation_id
-    try:
-        recommendation = (
-            Recommendation.objects.exclude(status=Recommendation.Status.WITHDRAWN)
-            .only("pk", "code", "consultation_id")
-            .get(consultation_id=consultation_id, code=code)
-        )
-    except Recommendation.DoesNotExist:
-        raise ApiError(
-            404, "not_found", f"No recommendation {code!r} in this consultation."
-        ) from None
+    recommendation = actions.live_recommendation(consultation_id, code)
+    if recommendation is None:
+        raise ApiError(404, "not_found", f"No recommendation {code!r} in this consultation.")
     values = payload.dict()
     respondent = actions.respondent_for_registration(registration)
     try:

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from consulta.audit.actions import diff, record, snapshot
-from consulta.consultations.models import Consultation, Recommendation
+from consulta.consultations.models import Consultation, Pillar, Recommendation
 from consulta.feedback import pairs
 from consulta.feedback.models import (
     Answer,
@@ -18,7 +18,13 @@ from consulta.feedback.models import (
     PairwiseChoice,
     Respondent,
 )
-from consulta.lib.compiled import CompiledQuery, columns, instance
+from consulta.lib.compiled import (
+    CompiledInsert,
+    CompiledQuery,
+    CompiledUpdate,
+    columns,
+    instance,
+)
 from consulta.meetings.models import Session
 from consulta.registrations.models import Registration
 
@@ -147,6 +153,12 @@ _PRIOR_ANSWERS = CompiledQuery(
     key="\x00sample-key",
     recommendation=-1_000_000_009,
 )
+_RETIRE_ANSWER = CompiledUpdate(
+    lambda pk: Answer.objects.filter(pk=pk, is_current=True),
+    {"is_current": False},
+    pk=-1_000_000_007,
+)
+_INSERT_ANSWER = CompiledInsert(Answer)
 
 
 def _record_answer(
@@ -179,16 +191,16 @@ def _record_answer(
     with transaction.atomic():
         # Read without a lock: a parallel save of this recommendation that committed meanwhile
         # has already retired `current`, and this one must not stack a second current answer.
-        if current and not Answer.objects.filter(pk=current.pk, is_current=True).update(
-            is_current=False
-        ):
+        if current and not _RETIRE_ANSWER.execute(pk=current.pk):
             raise DuplicateSubmission
-        answer = Answer.objects.create(
-            respondent=respondent,
-            recommendation=recommendation,
-            language=values.get("language") or respondent.language,
-            submission_key=submission_key,
-            **clean,
+        answer = _INSERT_ANSWER.insert(
+            Answer(
+                respondent=respondent,
+                recommendation=recommendation,
+                language=values.get("language") or respondent.language,
+                submission_key=submission_key,
+                **clean,
+            )
         )
     return Saved(answer, replayed=False)
 
@@ -210,6 +222,30 @@ def current_answers(respondent: Respondent) -> dict[int, Answer]:
 
 def live_recommendations(consultation: Consultation):
     return consultation.recommendations.exclude(status=Recommendation.Status.WITHDRAWN)
+
+
+_LIVE_RECOMMENDATION = CompiledQuery(
+    lambda consultation, code: (
+        Recommendation.objects.filter(consultation_id=consultation, code=code)
+        .exclude(status=Recommendation.Status.WITHDRAWN)
+        .order_by()
+        .values_list(*columns(Recommendation), *columns(Pillar, "pillar__"))
+    ),
+    consultation=-1_000_000_007,
+    code="\x00sample-code",
+)
+
+
+def live_recommendation(consultation_id: int, code: str) -> Recommendation | None:
+    """A live recommendation of the consultation by its code, with its pillar; every answer
+    saved looks one up."""
+    rows = _LIVE_RECOMMENDATION.rows(consultation=consultation_id, code=code)
+    if not rows:
+        return None
+    width = len(Recommendation._meta.concrete_fields)
+    recommendation = instance(Recommendation, rows[0][:width])
+    Recommendation.pillar.field.set_cached_value(recommendation, instance(Pillar, rows[0][width:]))
+    return recommendation
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from functools import cache
 
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 _CONVERTIBLE = (int, str)
 
@@ -34,9 +35,11 @@ class CompiledQuery:
         # Each connection (one per thread) compiles for itself: converters are bound to it.
         self._by_connection = weakref.WeakKeyDictionary()
 
+    def _compiler(self, queryset: QuerySet, connection):
+        return queryset.query.get_compiler(connection=connection)
+
     def _compile(self, connection):
-        queryset = self.build(**self.samples)
-        compiler = queryset.query.get_compiler(connection=connection)
+        compiler = self._compiler(self.build(**self.samples), connection)
         sql, params = compiler.as_sql()
         slots = []
         for value in params:
@@ -49,23 +52,103 @@ class CompiledQuery:
         unused = set(self.samples) - {value for named, value in slots if named}
         if unused:
             raise ValueError(f"samples {sorted(unused)} are not parameters of the query")
-        fields = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
-        converters = compiler.get_converters(fields)
+        converters = self._converters(compiler)
         compiled = (sql, slots, compiler, converters)
         self._by_connection[connection] = compiled
         return compiled
 
-    def rows(self, using: str = "default", **values) -> list[tuple]:
+    def _converters(self, compiler) -> dict:
+        fields = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+        return compiler.get_converters(fields)
+
+    def _run(self, using: str, values: dict):
         connection = connections[using]
         compiled = self._by_connection.get(connection) or self._compile(connection)
         sql, slots, compiler, converters = compiled
-        params = [values[value] if named else value for named, value in slots]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        cursor = connection.cursor()
+        cursor.execute(sql, [values[value] if named else value for named, value in slots])
+        return cursor, compiler, converters
+
+    def rows(self, using: str = "default", **values) -> list[tuple]:
+        cursor, compiler, converters = self._run(using, values)
+        with cursor:
             rows = cursor.fetchall()
         if converters:
             rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
+
+
+class CompiledUpdate(CompiledQuery):
+    """`queryset.update(**changes)`, compiled once: `execute()` gives the number of rows changed.
+
+    The changes are constants; the samples, as for `CompiledQuery`, pick the rows."""
+
+    def __init__(self, build: Callable[..., QuerySet], changes: dict, **samples):
+        super().__init__(build, **samples)
+        self.changes = changes
+
+    def _compiler(self, queryset: QuerySet, connection):
+        query = queryset.query.chain(UpdateQuery)
+        query.add_update_values(self.changes)
+        return query.get_compiler(connection=connection)
+
+    def _converters(self, compiler) -> dict:
+        return {}
+
+    def execute(self, using: str = "default", **values) -> int:
+        cursor, _compiler, _converters = self._run(using, values)
+        with cursor:
+            return cursor.rowcount
+
+
+class CompiledInsert:
+    """Inserting one object of a model, the SQL compiled once per connection.
+
+    `insert(obj)` stores what `obj.save()` would on a new object (defaults, `auto_now_add`) and
+    sets its primary key, without the save signals: only for models nothing listens to.
+    """
+
+    def __init__(self, model: type[Model]):
+        self.model = model
+        opts = model._meta
+        self.fields = [field for field in opts.concrete_fields if field is not opts.auto_field]
+        self._by_connection = weakref.WeakKeyDictionary()
+
+    def _values(self, obj: Model, connection) -> list:
+        return [
+            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self.fields
+        ]
+
+    def _compile(self, obj: Model, connection) -> tuple[str, list]:
+        """The SQL, and the values Django itself gives `obj` (which `_values` must match)."""
+        query = InsertQuery(self.model)
+        query.insert_values(self.fields, [obj])
+        compiler = query.get_compiler(connection=connection)
+        if connection.features.can_return_columns_from_insert:
+            compiler.returning_fields = [self.model._meta.pk]
+        ((sql, params),) = compiler.as_sql()
+        if len(params) != len(self.fields):  # e.g. a field with a db_default: no placeholder
+            raise ValueError(f"{self.model.__name__} rows are not inserted with plain values")
+        self._by_connection[connection] = sql
+        return sql, list(params)
+
+    def insert(self, obj: Model, using: str = "default") -> Model:
+        connection = connections[using]
+        sql = self._by_connection.get(connection)
+        if sql is None:
+            sql, values = self._compile(obj, connection)
+        else:
+            values = self._values(obj, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            if connection.features.can_return_columns_from_insert:
+                obj.pk = cursor.fetchone()[0]
+            else:
+                obj.pk = connection.ops.last_insert_id(
+                    cursor, self.model._meta.db_table, self.model._meta.pk.column
+                )
+        obj._state.adding, obj._state.db = False, using
+        return obj
 
 
 @cache

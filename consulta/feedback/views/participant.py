@@ -76,13 +76,7 @@ def participant_or_404(token: str) -> Participant:
 
 def recommendation_or_404(participant: Participant, code: str) -> Recommendation:
     """A live recommendation of the participant's own consultation, by code."""
-    found = (
-        actions.live_recommendations(participant.consultation)
-        .select_related("pillar")
-        .filter(code=code)
-        .order_by()  # one row by a unique key: no need for the ordering's joins
-        .first()
-    )
+    found = actions.live_recommendation(participant.consultation.pk, code)
     if found is None:
         raise Http404
     return found

@@ -1,0 +1,154 @@
+"""Compiled queries: SQL built once with sample values, rerun with real ones, must read exactly
+what the queryset itself would, and the personal link's registration comes in one query."""
+
+from datetime import date, datetime
+
+import pytest
+
+from consulta.feedback.actions import respondent_for_registration
+from consulta.feedback.models import Respondent
+from consulta.lib.compiled import CompiledQuery, columns, instance
+from consulta.registrations.actions import revoke_personal_link
+from consulta.registrations.links import SALT, personal_token, registration_for_token
+from consulta.registrations.models import Registration
+from consulta.signed_links import sign_link
+from tests.conftest import register
+
+pytestmark = pytest.mark.django_db
+
+
+def by_email(session, email):
+    """Dates, JSON and a left-joined (nullable) respondent: columns that need converters."""
+    return (
+        Registration.objects.filter(session_id=session, email=email)
+        .order_by()
+        .values_list(
+            "pk",
+            "created_at",
+            "session__languages",
+            "session__consultation__opens_on",
+            "respondent__confirmed_at",
+            "respondent__pk",
+        )
+    )
+
+
+BY_EMAIL = CompiledQuery(by_email, session=-1_000_000_007, email="\x00sample-email")
+
+
+@pytest.fixture
+def people(demo):
+    """Wanjiru has answered (she has a respondent), Amani has not; Jonas is in another session."""
+    africa, europe = demo.sessions.get(key="africa"), demo.sessions.get(key="europe")
+    wanjiru = register(africa, "Wanjiru", "Kamau", "wanjiru@example.org")
+    respondent_for_registration(wanjiru)
+    amani = register(africa, "Amani", "Otieno", "amani@example.org")
+    jonas = register(europe, "Jonas", "Berg", "jonas@example.eu")
+    return wanjiru, amani, jonas
+
+
+def fields_of(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+def test_rows_are_the_querysets_own_values_list(people):
+    for registration in people:
+        values = {"session": registration.session_id, "email": registration.email}
+        rows = BY_EMAIL.rows(**values)
+        assert rows == list(by_email(**values))
+        assert len(rows) == 1 and rows[0][0] == registration.pk
+        assert isinstance(rows[0][1], datetime) and isinstance(rows[0][2], list)
+    wanjiru, amani, _ = people
+    (answered,) = BY_EMAIL.rows(session=wanjiru.session_id, email=wanjiru.email)
+    assert isinstance(answered[4], datetime) and answered[5] is not None
+    assert BY_EMAIL.rows(session=amani.session_id, email=amani.email)[0][4:] == (None, None)
+
+
+def test_rows_are_empty_when_nothing_matches(people):
+    wanjiru, _, jonas = people
+    assert BY_EMAIL.rows(session=jonas.session_id, email=wanjiru.email) == []
+    assert BY_EMAIL.rows(session=wanjiru.session_id, email="nobody@example.org") == []
+
+
+def test_one_compilation_serves_different_values_in_turn(people):
+    built = []
+    query = CompiledQuery(
+        lambda **values: built.append(values) or by_email(**values), **BY_EMAIL.samples
+    )
+    wanjiru, amani, _ = people
+    first = query.rows(session=wanjiru.session_id, email=wanjiru.email)
+    second = query.rows(session=amani.session_id, email=amani.email)
+    assert [row[0] for row in first] == [wanjiru.pk]
+    assert [row[0] for row in second] == [amani.pk]
+    assert built == [BY_EMAIL.samples]
+
+
+def test_a_sample_that_is_not_a_parameter_is_refused():
+    ignored = CompiledQuery(lambda pk: Registration.objects.filter(pk=1).values_list("pk"), pk=-7)
+    with pytest.raises(ValueError, match="pk"):
+        ignored.rows(pk=1)
+    wrapped = CompiledQuery(
+        lambda email: Registration.objects.filter(email__contains=email).values_list("pk"),
+        email="\x00sample",
+    )
+    with pytest.raises(ValueError, match="email"):
+        wrapped.rows(email="kamau")
+
+
+@pytest.mark.parametrize("sample", [1.5, date(2024, 1, 20), True])
+def test_a_sample_of_another_type_than_int_or_str_is_refused(sample):
+    with pytest.raises(TypeError):
+        CompiledQuery(
+            lambda value: Registration.objects.filter(pk=value).values_list("pk"), value=sample
+        )
+
+
+WITH_RESPONDENT = CompiledQuery(
+    lambda pk: (
+        Registration.objects.filter(pk=pk)
+        .order_by()
+        .values_list(*columns(Registration), *columns(Respondent, "respondent__"))
+    ),
+    pk=-1_000_000_007,
+)
+
+
+def test_instance_rebuilds_the_orms_model_and_none_for_a_missing_join(people):
+    wanjiru, amani, _ = people
+    width = len(Registration._meta.concrete_fields)
+    (row,) = WITH_RESPONDENT.rows(pk=wanjiru.pk)
+    registration = instance(Registration, row[:width])
+    respondent = instance(Respondent, row[width:])
+    assert fields_of(registration) == fields_of(Registration.objects.get(pk=wanjiru.pk))
+    assert fields_of(respondent) == fields_of(Respondent.objects.get(registration=wanjiru))
+    assert not respondent._state.adding
+    (row,) = WITH_RESPONDENT.rows(pk=amani.pk)
+    assert instance(Registration, row[:width]).pk == amani.pk
+    assert instance(Respondent, row[width:]) is None
+
+
+def test_the_personal_link_loads_everything_in_one_query(people, django_assert_num_queries):
+    wanjiru, amani, _ = people
+    with django_assert_num_queries(1):
+        registration = registration_for_token(personal_token(wanjiru))
+    with django_assert_num_queries(0):
+        assert fields_of(registration) == fields_of(wanjiru)
+        assert registration.session.pk == wanjiru.session_id
+        assert registration.session.consultation.pk == wanjiru.session.consultation_id
+        assert registration.respondent.registration is registration
+        assert registration.respondent.consultation is registration.session.consultation
+    with django_assert_num_queries(1):
+        silent = registration_for_token(personal_token(amani))
+    with django_assert_num_queries(0):
+        assert silent.pk == amani.pk and silent.session.consultation.slug
+        assert not hasattr(silent, "respondent")
+
+
+def test_an_altered_forged_or_revoked_link_finds_nothing(people):
+    wanjiru = people[0]
+    token = personal_token(wanjiru)
+    assert registration_for_token(("A" if token[0] != "A" else "B") + token[1:]) is None
+    assert registration_for_token(sign_link(wanjiru.pk, "a guessed nonce", SALT)) is None
+    revoke_personal_link(wanjiru)
+    assert registration_for_token(token) is None
+    assert registration_for_token(personal_token(wanjiru)).pk == wanjiru.pk
