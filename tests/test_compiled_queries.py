@@ -1,13 +1,22 @@
 """Compiled queries: SQL built once with sample values, rerun with real ones, must read exactly
-what the queryset itself would, and the personal link's registration comes in one query."""
+what the queryset itself would, and the personal link's registration comes in one query.
+Compiled writes change and store exactly what the ORM would."""
 
 from datetime import date, datetime
 
 import pytest
+from django.db import IntegrityError, models, transaction
+from django.test.utils import isolate_apps
+from django.utils import timezone
 
-from consulta.feedback.actions import respondent_for_registration
-from consulta.feedback.models import Respondent
-from consulta.lib.compiled import CompiledQuery, columns, instance
+from consulta.consultations.models import Consultation, Pillar, Recommendation
+from consulta.feedback.actions import (
+    _RETIRE_ANSWER,
+    live_recommendation,
+    respondent_for_registration,
+)
+from consulta.feedback.models import Answer, Respondent
+from consulta.lib.compiled import CompiledInsert, CompiledQuery, CompiledUpdate, columns, instance
 from consulta.registrations.actions import revoke_personal_link
 from consulta.registrations.links import SALT, personal_token, registration_for_token
 from consulta.registrations.models import Registration
@@ -152,3 +161,128 @@ def test_an_altered_forged_or_revoked_link_finds_nothing(people):
     revoke_personal_link(wanjiru)
     assert registration_for_token(token) is None
     assert registration_for_token(personal_token(wanjiru)).pk == wanjiru.pk
+
+
+# --- compiled writes: retiring an answer, inserting one, and the live recommendation lookup ---
+
+
+def answer(respondent, code, key, **values) -> dict:
+    """The fields of the respondent's answer on the recommendation with this code."""
+    recommendation = Recommendation.objects.get(consultation=respondent.consultation, code=code)
+    return {
+        "respondent": respondent,
+        "recommendation": recommendation,
+        "submission_key": key,
+    } | values
+
+
+@pytest.fixture
+def answered(people):
+    """Wanjiru's current answers on MM-1 and MM-2, and Jonas's on MM-1."""
+    wanjiru, _, jonas = people
+    mine, his = wanjiru.respondent, respondent_for_registration(jonas)
+    rows = [answer(mine, "MM-1", "a"), answer(mine, "MM-2", "b"), answer(his, "MM-1", "c")]
+    return [Answer.objects.create(**row) for row in rows]
+
+
+def currents() -> set[int]:
+    return set(Answer.objects.filter(is_current=True).values_list("pk", flat=True))
+
+
+def test_retiring_changes_only_the_selected_answer_and_counts_it(answered):
+    first, second, other = answered
+    assert _RETIRE_ANSWER.execute(pk=first.pk) == 1
+    assert currents() == {second.pk, other.pk}
+    assert _RETIRE_ANSWER.execute(pk=first.pk) == 0  # already not current: nothing matches
+    assert _RETIRE_ANSWER.execute(pk=second.pk) == 1
+    assert currents() == {other.pk}
+
+
+def test_an_update_of_several_rows_returns_their_count(answered):
+    retire_all = CompiledUpdate(
+        lambda respondent: Answer.objects.filter(respondent_id=respondent, is_current=True),
+        {"is_current": False},
+        respondent=-1_000_000_007,
+    )
+    mine, his = answered[0].respondent_id, answered[2].respondent_id
+    assert retire_all.execute(respondent=mine) == 2
+    assert currents() == {answered[2].pk}
+    assert retire_all.execute(respondent=mine) == 0
+    assert retire_all.execute(respondent=his) == 1 and currents() == set()
+
+
+def test_an_insert_stores_what_create_would(people):
+    respondent, insert = people[0].respondent, CompiledInsert(Answer)
+    varied = [
+        {"comment": "Fund identification."},
+        {
+            "support": 4,
+            "priority": 2,
+            "comment": "Yes.",
+            "proposed_text": "Fund it.",
+            "language": "fr",
+        },
+    ]
+    inserted = []
+    for n, values in enumerate(varied):  # the first insert compiles, the second reuses the SQL
+        start = timezone.now()
+        obj = insert.insert(Answer(**answer(respondent, f"MM-{n + 1}", f"key-{n}", **values)))
+        created = Answer.objects.create(**answer(respondent, f"HA-{n + 1}", "x", **values))
+        assert obj.pk is not None and not obj._state.adding and obj._state.db == "default"
+        stored = Answer.objects.get(pk=obj.pk)
+        assert fields_of(stored) == fields_of(obj)
+        assert start <= stored.created_at <= timezone.now()
+        same = {"id", "recommendation_id", "submission_key", "created_at"}
+        assert {k: v for k, v in fields_of(stored).items() if k not in same} == {
+            k: v for k, v in fields_of(created).items() if k not in same
+        }
+        inserted.append(obj.pk)
+    assert len(set(inserted)) == 2
+
+
+def test_an_insert_breaking_a_unique_constraint_raises_and_writes_nothing(people):
+    respondent, insert = people[0].respondent, CompiledInsert(Answer)
+    insert.insert(Answer(**answer(respondent, "MM-1", "a")))
+    before = Answer.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert.insert(Answer(**answer(respondent, "MM-2", "b")))
+        insert.insert(Answer(**answer(respondent, "MM-1", "c")))  # a second current answer on MM-1
+    assert Answer.objects.count() == before
+
+
+@isolate_apps("consulta.feedback")
+def test_a_model_with_a_database_default_is_refused():
+    """Its insert SQL has DEFAULT, not a placeholder, for that field: values would shift."""
+
+    class Counter(models.Model):  # noqa: DJ008 (never shown)
+        count = models.IntegerField(db_default=0)
+
+        class Meta:
+            app_label = "feedback"
+
+    with pytest.raises(ValueError, match="Counter"):
+        CompiledInsert(Counter)
+
+
+def test_live_recommendation_comes_with_its_pillar_in_one_query(demo, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        found = live_recommendation(demo.pk, "MM-2")
+    with django_assert_num_queries(0):
+        assert found.pillar.code == "MM"
+    assert fields_of(found) == fields_of(demo.recommendations.get(code="MM-2"))
+    assert not found._state.adding
+
+
+def test_live_recommendation_is_none_when_unknown_withdrawn_or_elsewhere(demo):
+    assert live_recommendation(demo.pk, "MM-99") is None
+    assert live_recommendation(demo.pk, "MM-3") is not None
+    demo.recommendations.filter(code="MM-3").update(status=Recommendation.Status.WITHDRAWN)
+    assert live_recommendation(demo.pk, "MM-3") is None
+    other = Consultation.objects.create(slug="second-round", title="Second round")
+    pillar = Pillar.objects.create(consultation=other, code="SR", title="Second round")
+    Recommendation.objects.create(
+        consultation=other, pillar=pillar, code="SR-1", title_en="Fund", text_en="Fund it."
+    )
+    assert live_recommendation(demo.pk, "SR-1") is None
+    assert live_recommendation(other.pk, "SR-1").pillar.pk == pillar.pk
+    assert live_recommendation(other.pk, "MM-1") is None

@@ -112,6 +112,9 @@ class CompiledInsert:
         self.model = model
         opts = model._meta
         self.fields = [field for field in opts.concrete_fields if field is not opts.auto_field]
+        if any(field.has_db_default() for field in self.fields):
+            # Its value is DEFAULT in the SQL (or a marker object on SQLite), not a parameter.
+            raise ValueError(f"{model.__name__} rows are not inserted with plain values")
         self._by_connection = weakref.WeakKeyDictionary()
 
     def _values(self, obj: Model, connection) -> list:
@@ -127,8 +130,6 @@ class CompiledInsert:
         if connection.features.can_return_columns_from_insert:
             compiler.returning_fields = [self.model._meta.pk]
         ((sql, params),) = compiler.as_sql()
-        if len(params) != len(self.fields):  # e.g. a field with a db_default: no placeholder
-            raise ValueError(f"{self.model.__name__} rows are not inserted with plain values")
         self._by_connection[connection] = sql
         return sql, list(params)
 
