@@ -54,6 +54,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable server fails a request in seconds (503) instead of holding a worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # The hottest queries (consulta.lib.compiled) are prepared once per connection; Django's
+    # own cursors bind on the client and are never prepared. DATABASE_PREPARED_STATEMENTS=0
+    # turns it off, e.g. behind a PgBouncer in transaction mode older than 1.21.
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
