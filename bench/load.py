@@ -32,6 +32,7 @@ from _harness import (
     Postgres,
     latency_summary,
     machine_load,
+    machine_speed,
     page_load,
     say,
     stored_check,
@@ -126,6 +127,7 @@ def main() -> int:
         database, workers=args.workers, threads=args.threads, worker_class=args.worker_class
     )
     with Cleanup(database.remove, server.stop):
+        say(f"machine: {machine_speed()}")
         say(f"PostgreSQL {database.bin.parent.name} on 127.0.0.1:{database.port} ({database.root})")
         database.create()
         say(f"demo and {participants} participants")
