@@ -127,9 +127,13 @@ class Respondent(models.Model):
 class Answer(models.Model):
     """One version of a respondent's answer on one recommendation; the current one counts."""
 
-    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
+    # No index of their own: the constraints' and the index's below start with them, and
+    # every answer saved would update two more indexes for nothing.
+    respondent = models.ForeignKey(
+        Respondent, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.PROTECT, related_name="answers"
+        Recommendation, on_delete=models.PROTECT, related_name="answers", db_index=False
     )
     support = models.PositiveSmallIntegerField(choices=Support.choices, null=True, blank=True)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, null=True, blank=True)
