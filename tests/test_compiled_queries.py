@@ -5,7 +5,7 @@ Compiled writes change and store exactly what the ORM would."""
 from datetime import date, datetime
 
 import pytest
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.test.utils import isolate_apps
 from django.utils import timezone
 
@@ -286,3 +286,20 @@ def test_live_recommendation_is_none_when_unknown_withdrawn_or_elsewhere(demo):
     assert live_recommendation(demo.pk, "SR-1") is None
     assert live_recommendation(other.pk, "SR-1").pillar.pk == pillar.pk
     assert live_recommendation(other.pk, "MM-1") is None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+def test_the_personal_link_read_is_prepared_once_per_connection(people):
+    wanjiru, amani, _jonas = people
+    for registration in (wanjiru, amani, wanjiru):
+        assert registration_for_token(personal_token(registration)).pk == registration.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), sum(generic_plans + custom_plans) FROM pg_prepared_statements "
+            "WHERE statement LIKE 'SELECT %%registrations_registration%%'"
+        )
+        prepared, executions = cursor.fetchone()
+    assert prepared == 1
+    assert executions >= 3

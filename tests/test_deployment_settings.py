@@ -42,3 +42,26 @@ def test_a_nonsense_setting_is_named():
     result = run_consulta("check", DEBUG="perhaps", DJANGO_SETTINGS_MODULE="consulta.settings")
     assert result.returncode != 0
     assert "DEBUG='perhaps'" in result.stderr
+
+
+def test_prepared_statements_are_on_for_postgresql_unless_turned_off():
+    """Behind an old PgBouncer in transaction mode a prepared statement breaks: the setting
+    must really turn them off."""
+
+    def prepare_threshold(**env):
+        result = run_consulta(
+            "shell",
+            "-c",
+            "from django.conf import settings; "
+            "print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold', 'off'))",
+            DEBUG="1",
+            SECRET_KEY="x" * 60,
+            DJANGO_SETTINGS_MODULE="consulta.settings",
+            DATABASE_URL="postgres://consulta@db.internal:5432/consulta",
+            **env,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    assert prepare_threshold() == "0"
+    assert prepare_threshold(DATABASE_PREPARED_STATEMENTS="0") == "off"
