@@ -20,6 +20,7 @@ import weakref
 from collections.abc import Callable
 from functools import cache
 
+import psycopg
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.sql import InsertQuery, UpdateQuery
@@ -35,14 +36,14 @@ def prepared_cursor(connection):
     cursor = connection.cursor()
     raw = connection.connection
     if connection.vendor == "postgresql" and raw.prepare_threshold is not None:
-        import psycopg
-
         client_side, cursor.cursor = cursor.cursor, psycopg.Cursor(raw)
         client_side.close()
     return cursor
 
 
 class CompiledQuery:
+    """A `values_list()` queryset built by `build(**samples)`; `rows(**values)` runs it."""
+
     def __init__(self, build: Callable[..., QuerySet], **samples):
         for name, sample in samples.items():
             if type(sample) not in _CONVERTIBLE:
@@ -83,7 +84,11 @@ class CompiledQuery:
         compiled = self._by_connection.get(connection) or self._compile(connection)
         sql, slots, compiler, converters = compiled
         cursor = prepared_cursor(connection)
-        cursor.execute(sql, [values[value] if named else value for named, value in slots])
+        try:
+            cursor.execute(sql, [values[value] if named else value for named, value in slots])
+        except BaseException:
+            cursor.close()
+            raise
         return cursor, compiler, converters
 
     def rows(self, using: str = "default", **values) -> list[tuple]:
@@ -140,7 +145,7 @@ class CompiledInsert:
         ]
 
     def _compile(self, obj: Model, connection) -> tuple[str, list]:
-        """The SQL, and the values Django itself gives `obj` (which `_values` must match)."""
+        """The SQL, and the values Django itself gives `obj` this first time."""
         query = InsertQuery(self.model)
         query.insert_values(self.fields, [obj])
         compiler = query.get_compiler(connection=connection)
