@@ -186,7 +186,7 @@ def check_import(data: bytes, name: str) -> None:
         assert all(row.recommendation in CODES.recommendations for row in rows)
 
 
-@fuzz_settings(2000)
+@fuzz_settings(800)
 @given(csv_files())
 def test_a_generated_csv_is_read_or_refused_with_problems(file):
     check_import(*file)
@@ -251,7 +251,7 @@ def check_zoom(data: bytes) -> None:
         assert rows
 
 
-@fuzz_settings(1500)
+@fuzz_settings(600)
 @given(zoom_reports())
 def test_a_generated_zoom_report_is_read_or_refused_with_problems(data):
     check_zoom(data)

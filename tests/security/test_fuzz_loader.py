@@ -168,7 +168,7 @@ def check_document(document) -> None:
         assert all(str(problem) for problem in error.problems)
 
 
-@fuzz_settings(2500)
+@fuzz_settings(1000)
 @given(mutated_documents())
 def test_checking_a_generated_definition_refuses_it_cleanly_or_accepts_it(document):
     """The parsed mapping straight to the check: YAML can give every one of these values, and
