@@ -24,6 +24,7 @@ from consulta.lib.compiled import (
     CompiledUpdate,
     columns,
     instance,
+    instances,
 )
 from consulta.meetings.models import Session
 from consulta.registrations.models import Registration
@@ -242,9 +243,8 @@ def live_recommendation(consultation_id: int, code: str) -> Recommendation | Non
     rows = _LIVE_RECOMMENDATION.rows(consultation=consultation_id, code=code)
     if not rows:
         return None
-    width = len(Recommendation._meta.concrete_fields)
-    recommendation = instance(Recommendation, rows[0][:width])
-    Recommendation.pillar.field.set_cached_value(recommendation, instance(Pillar, rows[0][width:]))
+    recommendation, pillar = instances(rows[0], Recommendation, Pillar)
+    Recommendation.pillar.field.set_cached_value(recommendation, pillar)
     return recommendation
 
 

@@ -192,3 +192,13 @@ def instance(model: type[Model], values, using: str = "default") -> Model | None
     if values[pk_at] is None:
         return None
     return model.from_db(using, names, values)
+
+
+def instances(row, *models: type[Model], using: str = "default") -> list[Model | None]:
+    """One `instance` per model, from a row of their `columns` side by side."""
+    loaded = []
+    for model in models:
+        width = len(_attnames(model)[0])
+        loaded.append(instance(model, row[:width], using))
+        row = row[width:]
+    return loaded

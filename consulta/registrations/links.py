@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from consulta.consultations.models import Consultation
 from consulta.feedback.models import Respondent
-from consulta.lib.compiled import CompiledQuery, columns, instance
+from consulta.lib.compiled import CompiledQuery, columns, instances
 from consulta.meetings.models import Session
 from consulta.registrations.models import Registration
 from consulta.signed_links import read_link, sign_link
@@ -49,12 +49,7 @@ def registration_for_token(token: str) -> Registration | None:
     rows = _REGISTRATION_BY_LINK.rows(pk=pk, nonce=nonce)
     if not rows:
         return None
-    row, loaded = rows[0], []
-    for model in _LINKED:
-        width = len(model._meta.concrete_fields)
-        loaded.append(instance(model, row[:width]))
-        row = row[width:]
-    registration, session, consultation, respondent = loaded
+    registration, session, consultation, respondent = instances(rows[0], *_LINKED)
     Session.consultation.field.set_cached_value(session, consultation)
     Registration.session.field.set_cached_value(registration, session)
     Registration.respondent.related.set_cached_value(registration, respondent)
