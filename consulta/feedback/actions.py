@@ -227,8 +227,8 @@ def live_recommendations(consultation: Consultation):
 
 _LIVE_RECOMMENDATION = CompiledQuery(
     lambda consultation, code: (
-        Recommendation.objects.filter(consultation_id=consultation, code=code)
-        .exclude(status=Recommendation.Status.WITHDRAWN)
+        live_recommendations(Consultation(pk=consultation))
+        .filter(code=code)
         .order_by()
         .values_list(*columns(Recommendation), *columns(Pillar, "pillar__"))
     ),
