@@ -52,6 +52,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, health-checking a kept connection only after it sat idle for
+    # DATABASE_HEALTH_CHECK_AFTER_IDLE seconds (consulta/serving/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "consulta.serving.postgresql"
+    DATABASES["default"]["HEALTH_CHECK_AFTER_IDLE"] = env_int("DATABASE_HEALTH_CHECK_AFTER_IDLE", 1)
     # An unreachable server fails a request in seconds (503) instead of holding a worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     # The hottest queries (consulta.lib.compiled) are prepared once per connection; Django's

@@ -65,3 +65,28 @@ def test_prepared_statements_are_on_for_postgresql_unless_turned_off():
 
     assert prepare_threshold() == "0"
     assert prepare_threshold(DATABASE_PREPARED_STATEMENTS="0") == "off"
+
+
+def test_postgresql_checks_kept_connections_after_a_second_idle_unless_told_otherwise():
+    def database_setting(**env):
+        result = run_consulta(
+            "shell",
+            "-c",
+            "from django.conf import settings; d = settings.DATABASES['default']; "
+            "print(d['ENGINE'], d['CONN_HEALTH_CHECKS'], d['HEALTH_CHECK_AFTER_IDLE'])",
+            DEBUG="1",
+            SECRET_KEY="x" * 60,
+            DJANGO_SETTINGS_MODULE="consulta.settings",
+            DATABASE_URL="postgres://consulta@db.internal:5432/consulta",
+            **env,
+        )
+        return result.returncode, (result.stdout or result.stderr).strip().splitlines()[-1]
+
+    assert database_setting() == (0, "consulta.serving.postgresql True 1")
+    assert database_setting(DATABASE_HEALTH_CHECK_AFTER_IDLE="0") == (
+        0,
+        "consulta.serving.postgresql True 0",
+    )
+    status, message = database_setting(DATABASE_HEALTH_CHECK_AFTER_IDLE="soon")
+    assert status != 0
+    assert "DATABASE_HEALTH_CHECK_AFTER_IDLE='soon' is not a whole number" in message

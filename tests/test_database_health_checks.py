@@ -1,0 +1,103 @@
+"""A kept PostgreSQL connection is health-checked only after it sat idle
+(consulta/serving/postgresql): the check that finds a restarted server stays, the round trip
+before every busy request goes."""
+
+import time
+
+import psycopg
+import pytest
+from django.db import OperationalError, connection
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the health check is PostgreSQL's backend"
+    ),
+]
+
+
+@pytest.fixture
+def health_checks(monkeypatch):
+    """Counts the checks; `new_request()` starts a request as Django does (a kept connection
+    is checked, at most once, before its first query)."""
+
+    class Checks:
+        count = 0
+
+        @staticmethod
+        def new_request():
+            connection.health_check_done = False
+
+    real_is_usable = connection.is_usable
+
+    def counted():
+        Checks.count += 1
+        return real_is_usable()
+
+    monkeypatch.setattr(connection, "is_usable", counted)
+    return Checks
+
+
+def server_pid() -> int:
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def drop_on_the_server(pid: int) -> None:
+    """What a database restart does to a kept connection."""
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        dbname=settings["NAME"],
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    time.sleep(0.2)
+
+
+def test_a_connection_used_a_moment_ago_goes_unchecked(health_checks):
+    server_pid()
+    for _ in range(3):
+        health_checks.new_request()
+        server_pid()
+    assert health_checks.count == 0
+
+
+def test_a_connection_left_idle_is_checked_and_replaced_when_the_server_dropped_it(
+    health_checks,
+):
+    pid = server_pid()
+    drop_on_the_server(pid)
+    connection.last_used -= connection.after_idle + 1  # idle since before the restart
+    health_checks.new_request()
+    assert server_pid() != pid, "a fresh connection answers"
+    assert health_checks.count == 1
+
+
+def test_a_connection_busy_when_the_server_dropped_it_fails_one_request_then_reconnects(
+    health_checks,
+):
+    """The trade: one request fails (503, which clients retry); Django closes the connection
+    as that request ends, and the next request connects afresh."""
+    pid = server_pid()
+    drop_on_the_server(pid)
+    health_checks.new_request()
+    with pytest.raises(OperationalError):
+        server_pid()
+    connection.close_if_unusable_or_obsolete()  # the end of the request
+    health_checks.new_request()
+    assert server_pid() != pid
+
+
+def test_with_no_idle_time_allowed_every_request_is_checked(health_checks, monkeypatch):
+    monkeypatch.setattr(connection, "after_idle", 0)
+    server_pid()
+    for _ in range(3):
+        health_checks.new_request()
+        server_pid()
+    assert health_checks.count == 3
