@@ -9,7 +9,7 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -283,6 +283,49 @@ def test_a_save_that_loses_a_race_to_another_window_says_so_and_keeps_one_answer
     assert as_json.status_code == 409
     assert as_json.json()["error"]["code"] == "saved_elsewhere"
     assert Answer.objects.count() == 1
+
+
+class NothingReadYet:
+    """`_PRIOR_ANSWERS` as a save sees it when a parallel save stores its answer between this
+    save's read and its insert."""
+
+    @staticmethod
+    def rows(**values):
+        return []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("in_callers_transaction", [False, True])
+def test_a_first_answer_that_loses_the_race_stores_nothing_and_the_caller_carries_on(
+    demo, before_the_sessions, monkeypatch, in_callers_transaction
+):
+    """A first answer is a single INSERT outside any transaction (no BEGIN, no COMMIT), or a
+    savepoint inside the caller's: either way the loser of a race writes nothing, and the
+    connection, or the caller's transaction, goes on."""
+    registration = register(demo)
+    respondent = feedback.respondent_for_registration(registration)
+    recommendation = demo.recommendations.get(code="MM-1")
+    values = {"support": 4, "priority": 1, "comment": "First.", "proposed_text": ""}
+    feedback.record_answer(respondent, recommendation, values, submission_key="window-1")
+    monkeypatch.setattr(feedback, "_PRIOR_ANSWERS", NothingReadYet)
+
+    def losing_save():
+        with pytest.raises(feedback.DuplicateSubmission):
+            feedback.record_answer(
+                respondent, recommendation, values | {"support": 1}, submission_key="window-2"
+            )
+
+    if in_callers_transaction:
+        with transaction.atomic():
+            losing_save()
+            Respondent.objects.filter(pk=respondent.pk).update(organisation="Still writable")
+    else:
+        losing_save()
+    assert [(a.submission_key, a.support, a.is_current) for a in Answer.objects.all()] == [
+        ("window-1", 4, True)
+    ]
+    if in_callers_transaction:
+        assert Respondent.objects.get(pk=respondent.pk).organisation == "Still writable"
 
 
 def test_a_closed_consultation_refuses_answers_with_a_message_and_writes_nothing(

@@ -189,21 +189,23 @@ def _record_answer(
     }
     if current and all(getattr(current, name) == clean[name] for name in ANSWER_FIELDS):
         return Saved(current, replayed=False)
+    answer = Answer(
+        respondent=respondent,
+        recommendation=recommendation,
+        language=values.get("language") or respondent.language,
+        submission_key=submission_key,
+        **clean,
+    )
+    if current is None and not transaction.get_connection().in_atomic_block:
+        # A first answer is one INSERT, a transaction by itself: no BEGIN and COMMIT round
+        # trips. A parallel first answer breaks the unique constraint (DuplicateSubmission).
+        return Saved(_INSERT_ANSWER.insert(answer), replayed=False)
     with transaction.atomic():
         # Read without a lock: a parallel save of this recommendation that committed meanwhile
         # has already retired `current`, and this one must not stack a second current answer.
         if current and not _RETIRE_ANSWER.execute(pk=current.pk):
             raise DuplicateSubmission
-        answer = _INSERT_ANSWER.insert(
-            Answer(
-                respondent=respondent,
-                recommendation=recommendation,
-                language=values.get("language") or respondent.language,
-                submission_key=submission_key,
-                **clean,
-            )
-        )
-    return Saved(answer, replayed=False)
+        return Saved(_INSERT_ANSWER.insert(answer), replayed=False)
 
 
 class SubmissionKeyReused(Exception):
