@@ -398,6 +398,17 @@ def stored_check(database: Postgres, acknowledged: set[str]) -> dict[str, int]:
     }
 
 
+def database_report(check: dict) -> tuple[str, bool]:
+    ok = (
+        check["acknowledged"] == check["acknowledged and stored"]
+        and check["stored twice or more"] == 0
+        and check["stored, never acknowledged"] == 0
+    )
+    rows = [(name, str(value)) for name, value in check.items()]
+    rows.append(("verdict", "exactly the acknowledged answers, once each" if ok else "MISMATCH"))
+    return table(rows, "Database check (every answer sent during the run)"), ok
+
+
 class Cleanup:
     """Stops Consulta and removes the cluster on exit, Ctrl-C or SIGTERM."""
 

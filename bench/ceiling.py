@@ -31,6 +31,8 @@ from _harness import (
     Cleanup,
     Consulta,
     Postgres,
+    Tally,
+    database_report,
     latency_summary,
     machine_load,
     machine_speed,
@@ -85,7 +87,7 @@ class BareApp:
             self.process.wait(timeout=30)
 
 
-def run(port, setup, args) -> tuple[dict, float, object]:
+def run(port, setup, args) -> tuple[Tally, float, str]:
     tally, seconds = asyncio.run(
         submission_load(
             port, setup, clients=args.clients, duration=args.duration, warmup=5, form_share=0
@@ -125,13 +127,11 @@ def main() -> int:
                     f"p99 {latency['p99']:.0f} ms, {errors} errors ({load} at the end)",
                 )
             )
-        check = stored_check(database, acknowledged)
-        exact = check["acknowledged"] == check["acknowledged and stored"] and not (
-            check["stored twice or more"] or check["stored, never acknowledged"]
-        )
-        figures.append(("database holds the acknowledged answers", "yes" if exact else "NO"))
+        stored, exact = database_report(stored_check(database, acknowledged))
         print()
         print(table(figures, f"Answers through the API, {args.duration:.0f} s each"))
+        print()
+        print(stored)
     return 0 if exact else 1
 
 

@@ -30,6 +30,7 @@ from _harness import (
     Cleanup,
     Consulta,
     Postgres,
+    database_report,
     latency_summary,
     machine_load,
     machine_speed,
@@ -86,17 +87,6 @@ def submissions_report(tally, seconds: float) -> tuple[str, bool]:
         ("verdict", "meets the targets" if ok else "MISSES the targets"),
     ]
     return table(rows, f"Answers, {seconds:.0f} s measured"), ok
-
-
-def database_report(check: dict) -> tuple[str, bool]:
-    ok = (
-        check["acknowledged"] == check["acknowledged and stored"]
-        and check["stored twice or more"] == 0
-        and check["stored, never acknowledged"] == 0
-    )
-    rows = [(name, str(value)) for name, value in check.items()]
-    rows.append(("verdict", "exactly the acknowledged answers, once each" if ok else "MISMATCH"))
-    return table(rows, "Database check (every answer sent during the run)"), ok
 
 
 def pages_report(tally, seconds: float, path: str) -> tuple[str, bool]:
