@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/ceiling.py [--clients 48] [--duration 20]
 
-The same participants answer through the API for `--duration` seconds twice, on one
-PostgreSQL cluster, one after the other:
+Participants answer through the API for `--duration` seconds twice, on one PostgreSQL
+cluster, one after the other, each time new ones (as many, none of whom answered before, so
+both runs save the same mix of first answers and changes):
 
 1. Consulta under `consulta serve`, as bench/load.py drives it (API only);
 2. a bare WSGI app (_bare_answers.py) under gunicorn with the same workers and threads, doing
@@ -100,6 +101,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=48)
     parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument(
+        "--participants",
+        type=int,
+        default=0,
+        help="default 4 per client; many more: first answers only",
+    )
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 1))
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
@@ -109,10 +116,14 @@ def main() -> int:
     with Cleanup(database.remove, server.stop, bare.stop):
         say(f"machine: {machine_speed()}")
         database.create()
-        setup = server.prepare(4 * args.clients)
+        participants = args.participants or 4 * args.clients
+        everyone = server.prepare(2 * participants)
+        halves = [everyone["tokens"][:participants], everyone["tokens"][participants:]]
         acknowledged = set()
         figures = []
-        for name, app in (("Consulta (consulta serve)", server), ("bare WSGI app", bare)):
+        runs = (("Consulta (consulta serve)", server), ("bare WSGI app", bare))
+        for (name, app), tokens in zip(runs, halves, strict=True):
+            setup = everyone | {"tokens": tokens}
             app.start()
             say(f"{name}: {args.clients} API clients for 5 + {args.duration:.0f} s")
             tally, rate, load = run(server.port, setup, args)
