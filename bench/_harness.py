@@ -143,6 +143,16 @@ class Postgres:
 # Consulta
 
 
+def stop_server(process: subprocess.Popen | None) -> None:
+    """SIGTERM (gunicorn finishes the requests in hand), SIGKILL after 30 s."""
+    if process and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 class Consulta:
     """Consulta on the cluster: `prepare(n)` (schema, demo, n participants), `start()`, `stop()`."""
 
@@ -222,12 +232,7 @@ class Consulta:
         sys.exit("consulta serve did not answer /healthz in 5 minutes")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_server(self.process)
         self.output.unlink(missing_ok=True)
 
 

@@ -20,7 +20,6 @@ database work per answer, not a lighter web layer.
 import argparse
 import asyncio
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from _harness import (
     machine_load,
     machine_speed,
     say,
+    stop_server,
     stored_check,
     submission_load,
     table,
@@ -83,9 +83,7 @@ class BareApp:
         sys.exit("the bare app did not start in a minute")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
+        stop_server(self.process)
 
 
 def run(port, setup, args) -> tuple[Tally, float, str]:
