@@ -6,7 +6,9 @@ State, Sweden) for the Europe one. The clock stands on 20 January 2024, consulta
 
 import json
 import threading
+import time
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection, connections, transaction
@@ -294,23 +296,65 @@ class NothingReadYet:
         return []
 
 
+@contextmanager
+def a_parallel_save_commits_meanwhile(monkeypatch, earlier: Answer):
+    """Another window changes `earlier` while this save runs.
+
+    On PostgreSQL, where the save is one statement, for real: another connection retires
+    `earlier` and stores its own answer in a transaction it commits only once this save waits
+    for it. Elsewhere, the save reads its prior answers before the other one is stored."""
+    if connection.vendor != "postgresql":
+        monkeypatch.setattr(feedback, "_PRIOR_ANSWERS", NothingReadYet)
+        yield
+        return
+    stored, done = threading.Event(), threading.Event()
+
+    def other_window():
+        try:
+            with transaction.atomic():
+                Answer.objects.filter(pk=earlier.pk).update(is_current=False)
+                Answer.objects.create(
+                    respondent_id=earlier.respondent_id,
+                    recommendation_id=earlier.recommendation_id,
+                    support=5,
+                    submission_key="other-window",
+                )
+                stored.set()
+                with connection.cursor() as cursor:
+                    for _ in range(200):  # until this save waits for the other window's lock
+                        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.05)
+        finally:
+            connections.close_all()
+            done.set()
+
+    threading.Thread(target=other_window).start()
+    assert stored.wait(10)
+    yield
+    assert done.wait(10)
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("in_callers_transaction", [False, True])
-def test_a_first_answer_that_loses_the_race_stores_nothing_and_the_caller_carries_on(
+def test_a_save_that_loses_the_race_stores_nothing_and_the_caller_carries_on(
     demo, before_the_sessions, monkeypatch, in_callers_transaction
 ):
-    """A first answer is a single INSERT outside any transaction (no BEGIN, no COMMIT), or a
-    savepoint inside the caller's: either way the loser of a race writes nothing, and the
-    connection, or the caller's transaction, goes on."""
+    """A save is a single statement outside any transaction (PostgreSQL; on SQLite a first
+    answer is a single INSERT), or a savepoint inside the caller's: either way the loser of a
+    race writes nothing, and the connection, or the caller's transaction, goes on."""
     registration = register(demo)
     respondent = feedback.respondent_for_registration(registration)
     recommendation = demo.recommendations.get(code="MM-1")
     values = {"support": 4, "priority": 1, "comment": "First.", "proposed_text": ""}
-    feedback.record_answer(respondent, recommendation, values, submission_key="window-1")
-    monkeypatch.setattr(feedback, "_PRIOR_ANSWERS", NothingReadYet)
+    earlier = feedback.save_answer(respondent, recommendation, values, submission_key="window-1")
 
     def losing_save():
-        with pytest.raises(feedback.DuplicateSubmission):
+        with (
+            a_parallel_save_commits_meanwhile(monkeypatch, earlier),
+            pytest.raises(feedback.DuplicateSubmission),
+        ):
             feedback.record_answer(
                 respondent, recommendation, values | {"support": 1}, submission_key="window-2"
             )
@@ -321,9 +365,11 @@ def test_a_first_answer_that_loses_the_race_stores_nothing_and_the_caller_carrie
             Respondent.objects.filter(pk=respondent.pk).update(organisation="Still writable")
     else:
         losing_save()
-    assert [(a.submission_key, a.support, a.is_current) for a in Answer.objects.all()] == [
-        ("window-1", 4, True)
-    ]
+    stored = {(a.submission_key, a.support, a.is_current) for a in Answer.objects.all()}
+    if connection.vendor == "postgresql":
+        assert stored == {("window-1", 4, False), ("other-window", 5, True)}
+    else:
+        assert stored == {("window-1", 4, True)}
     if in_callers_transaction:
         assert Respondent.objects.get(pk=respondent.pk).organisation == "Still writable"
 
