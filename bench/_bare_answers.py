@@ -17,7 +17,7 @@ django.setup()
 from django.core import signals  # noqa: E402
 
 from consulta.feedback import actions  # noqa: E402
-from consulta.registrations.links import registration_for_token  # noqa: E402
+from consulta.registrations.links import registration_and_recommendation  # noqa: E402
 
 
 def application(environ, start_response):
@@ -25,9 +25,10 @@ def application(environ, start_response):
     try:
         values = json.loads(environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
         code = environ["PATH_INFO"].rsplit("/", 1)[1]
-        registration = registration_for_token(environ["HTTP_X_PERSONAL_TOKEN"])
+        registration, recommendation = registration_and_recommendation(
+            environ["HTTP_X_PERSONAL_TOKEN"], code
+        )
         consultation = registration.session.consultation
-        recommendation = actions.live_recommendation(consultation.pk, code)
         saved = actions.record_answer(
             actions.respondent_for_registration(registration),
             recommendation,

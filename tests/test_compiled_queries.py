@@ -12,13 +12,17 @@ from django.utils import timezone
 from consulta.consultations.models import Consultation, Pillar, Recommendation
 from consulta.feedback.actions import (
     _RETIRE_ANSWER,
-    live_recommendation,
     respondent_for_registration,
 )
 from consulta.feedback.models import Answer, Respondent
 from consulta.lib.compiled import CompiledInsert, CompiledQuery, CompiledUpdate, columns, instance
 from consulta.registrations.actions import revoke_personal_link
-from consulta.registrations.links import SALT, personal_token, registration_for_token
+from consulta.registrations.links import (
+    SALT,
+    personal_token,
+    registration_and_recommendation,
+    registration_for_token,
+)
 from consulta.registrations.models import Registration
 from consulta.signed_links import sign_link
 from tests.conftest import register
@@ -264,28 +268,50 @@ def test_a_model_with_a_database_default_is_refused():
         CompiledInsert(Counter)
 
 
-def test_live_recommendation_comes_with_its_pillar_in_one_query(demo, django_assert_num_queries):
+def test_saving_an_answer_reads_the_link_and_the_recommendation_in_one_query(
+    people, demo, django_assert_num_queries
+):
+    wanjiru = people[0]
     with django_assert_num_queries(1):
-        found = live_recommendation(demo.pk, "MM-2")
+        registration, found = registration_and_recommendation(personal_token(wanjiru), "MM-2")
     with django_assert_num_queries(0):
+        assert fields_of(registration) == fields_of(wanjiru)
+        assert registration.session.consultation.pk == demo.pk
+        assert registration.respondent.registration is registration
         assert found.pillar.code == "MM"
     assert fields_of(found) == fields_of(demo.recommendations.get(code="MM-2"))
     assert not found._state.adding
 
 
-def test_live_recommendation_is_none_when_unknown_withdrawn_or_elsewhere(demo):
-    assert live_recommendation(demo.pk, "MM-99") is None
-    assert live_recommendation(demo.pk, "MM-3") is not None
+def test_the_recommendation_is_none_when_unknown_withdrawn_or_elsewhere(people, demo):
+    wanjiru, amani, _jonas = people
+
+    def recommendation(registration, code):
+        found_registration, found = registration_and_recommendation(
+            personal_token(registration), code
+        )
+        assert found_registration.pk == registration.pk  # found whatever the code
+        return found
+
+    assert recommendation(wanjiru, "MM-99") is None
+    assert recommendation(amani, "MM-3") is not None
     demo.recommendations.filter(code="MM-3").update(status=Recommendation.Status.WITHDRAWN)
-    assert live_recommendation(demo.pk, "MM-3") is None
+    assert recommendation(amani, "MM-3") is None
     other = Consultation.objects.create(slug="second-round", title="Second round")
     pillar = Pillar.objects.create(consultation=other, code="SR", title="Second round")
     Recommendation.objects.create(
         consultation=other, pillar=pillar, code="SR-1", title_en="Fund", text_en="Fund it."
     )
-    assert live_recommendation(demo.pk, "SR-1") is None
-    assert live_recommendation(other.pk, "SR-1").pillar.pk == pillar.pk
-    assert live_recommendation(other.pk, "MM-1") is None
+    assert recommendation(wanjiru, "SR-1") is None  # another consultation's
+    assert recommendation(wanjiru, "MM-1").pillar.code == "MM"
+
+
+def test_a_forged_link_finds_neither_registration_nor_recommendation(people):
+    token = personal_token(people[0])
+    forged = ("A" if token[0] != "A" else "B") + token[1:]
+    assert registration_and_recommendation(forged, "MM-1") == (None, None)
+    revoke_personal_link(people[0])
+    assert registration_and_recommendation(token, "MM-1") == (None, None)
 
 
 @pytest.mark.skipif(

@@ -4,7 +4,7 @@ token. Both are refused alike (401) when unknown, altered or revoked."""
 from ninja.security import APIKeyHeader, HttpBearer
 
 from consulta.api import tokens
-from consulta.registrations.links import registration_for_token
+from consulta.registrations.links import registration_and_recommendation, registration_for_token
 
 
 class PersonalToken(APIKeyHeader):
@@ -13,9 +13,20 @@ class PersonalToken(APIKeyHeader):
 
     param_name = "X-Personal-Token"
 
+    def __init__(self, *, with_recommendation: bool = False):
+        """`with_recommendation`: also read the live recommendation named by the path's
+        `code` (`request.recommendation`, None when there is none) in the same query, for the
+        route that saves answers, the busiest of all."""
+        super().__init__()
+        self.with_recommendation = with_recommendation
+
     def authenticate(self, request, key):
         if not key:
             return None
+        if self.with_recommendation:
+            code = request.resolver_match.kwargs["code"]
+            registration, request.recommendation = registration_and_recommendation(key, code)
+            return registration
         return registration_for_token(key)
 
 

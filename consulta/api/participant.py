@@ -108,6 +108,7 @@ def replayed(response: HttpResponse, answer: Answer, values: dict, recommendatio
     "/me/answers/{code}",
     response=responses(schemas.AnswerOut, 400, 401, 404, 409, 422),
     summary="Save my answer on a recommendation",
+    auth=PersonalToken(with_recommendation=True),
 )
 def put_my_answer(
     request,
@@ -123,8 +124,7 @@ def put_my_answer(
     registration = request.auth
     if not registration.is_active():
         raise ApiError(409, "cancelled", str(cancelled_message()))
-    consultation_id = registration.session.consultation_id
-    recommendation = actions.live_recommendation(consultation_id, code)
+    recommendation = request.recommendation  # read with the token
     if recommendation is None:
         raise ApiError(404, "not_found", f"No recommendation {code!r} in this consultation.")
     values = payload.dict()

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from consulta.audit.actions import diff, record, snapshot
-from consulta.consultations.models import Consultation, Pillar, Recommendation
+from consulta.consultations.models import Consultation, Recommendation
 from consulta.feedback import pairs
 from consulta.feedback.models import (
     Answer,
@@ -24,7 +24,6 @@ from consulta.lib.compiled import (
     CompiledUpdate,
     columns,
     instance,
-    instances,
     prepared_cursor,
 )
 from consulta.meetings.models import Session
@@ -338,29 +337,6 @@ def current_answers(respondent: Respondent) -> dict[int, Answer]:
 
 def live_recommendations(consultation: Consultation):
     return consultation.recommendations.exclude(status=Recommendation.Status.WITHDRAWN)
-
-
-_LIVE_RECOMMENDATION = CompiledQuery(
-    lambda consultation, code: (
-        live_recommendations(Consultation(pk=consultation))
-        .filter(code=code)
-        .order_by()
-        .values_list(*columns(Recommendation), *columns(Pillar, "pillar__"))
-    ),
-    consultation=-1_000_000_007,
-    code="\x00sample-code",
-)
-
-
-def live_recommendation(consultation_id: int, code: str) -> Recommendation | None:
-    """A live recommendation of the consultation by its code, with its pillar; every answer
-    saved looks one up."""
-    rows = _LIVE_RECOMMENDATION.rows(consultation=consultation_id, code=code)
-    if not rows:
-        return None
-    recommendation, pillar = instances(rows[0], Recommendation, Pillar)
-    Recommendation.pillar.field.set_cached_value(recommendation, pillar)
-    return recommendation
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@ the registration's nonce (which erasure does)."""
 
 from datetime import timedelta
 
-from consulta.consultations.models import Consultation
+from django.db.models import FilteredRelation, Q
+
+from consulta.consultations.models import Consultation, Pillar, Recommendation
 from consulta.feedback.models import Respondent
 from consulta.lib.compiled import CompiledQuery, columns, instances
 from consulta.meetings.models import Session
@@ -38,6 +40,36 @@ _REGISTRATION_BY_LINK = CompiledQuery(
 )
 
 
+# The same, with the live recommendation of the registration's consultation that has `code`
+# (None when there is none): saving an answer needs both, and gets them in one round trip.
+_REGISTRATION_AND_RECOMMENDATION = CompiledQuery(
+    lambda pk, nonce, code: (
+        Registration.objects.annotate(
+            live=FilteredRelation(
+                "session__consultation__recommendations",
+                condition=Q(session__consultation__recommendations__code=code)
+                & ~Q(
+                    session__consultation__recommendations__status=(Recommendation.Status.WITHDRAWN)
+                ),
+            )
+        )
+        .filter(pk=pk, link_nonce=nonce)
+        .order_by()
+        .values_list(
+            *columns(Registration),
+            *columns(Session, "session__"),
+            *columns(Consultation, "session__consultation__"),
+            *columns(Respondent, "respondent__"),
+            *columns(Recommendation, "live__"),
+            *columns(Pillar, "live__pillar__"),
+        )
+    ),
+    pk=-1_000_000_007,
+    nonce="\x00sample-nonce",
+    code="\x00sample-code",
+)
+
+
 def registration_for_token(token: str) -> Registration | None:
     """The registration a token belongs to, or None for a forged, altered or revoked one.
 
@@ -49,7 +81,31 @@ def registration_for_token(token: str) -> Registration | None:
     rows = _REGISTRATION_BY_LINK.rows(pk=pk, nonce=nonce)
     if not rows:
         return None
-    registration, session, consultation, respondent = instances(rows[0], *_LINKED)
+    return _linked(instances(rows[0], *_LINKED))
+
+
+def registration_and_recommendation(
+    token: str, code: str
+) -> tuple[Registration | None, Recommendation | None]:
+    """`registration_for_token`, and the live (not withdrawn) recommendation of its
+    consultation with this code, with its pillar, or None: what every answer saved starts with,
+    read in one query."""
+    link = read_link(token, SALT)
+    if link is None:
+        return None, None
+    pk, nonce = link
+    rows = _REGISTRATION_AND_RECOMMENDATION.rows(pk=pk, nonce=nonce, code=code)
+    if not rows:
+        return None, None
+    *linked, recommendation, pillar = instances(rows[0], *_LINKED, Recommendation, Pillar)
+    if recommendation is not None:
+        Recommendation.pillar.field.set_cached_value(recommendation, pillar)
+    return _linked(linked), recommendation
+
+
+def _linked(loaded: list) -> Registration:
+    """The registration of `_LINKED` instances, its relations set to the others."""
+    registration, session, consultation, respondent = loaded
     Session.consultation.field.set_cached_value(session, consultation)
     Registration.session.field.set_cached_value(registration, session)
     Registration.respondent.related.set_cached_value(registration, respondent)

@@ -26,7 +26,7 @@ from consulta.feedback import actions
 from consulta.feedback.diff import Segment, has_changes, word_diff
 from consulta.feedback.models import Answer, Priority, Respondent, Support
 from consulta.feedback.views.notices import redirect_with_notice, shown, take_notice
-from consulta.registrations.links import registration_for_token
+from consulta.registrations.links import registration_and_recommendation, registration_for_token
 from consulta.registrations.models import Registration
 
 MAX_TEXT = 5000
@@ -74,12 +74,15 @@ def participant_or_404(token: str) -> Participant:
     return Participant(token, registration, registration.session.consultation)
 
 
-def recommendation_or_404(participant: Participant, code: str) -> Recommendation:
-    """A live recommendation of the participant's own consultation, by code."""
-    found = actions.live_recommendation(participant.consultation.pk, code)
-    if found is None:
+def participant_and_recommendation_or_404(
+    token: str, code: str
+) -> tuple[Participant, Recommendation]:
+    """The participant, and the live recommendation of their own consultation with this code,
+    in one query; either missing is a 404."""
+    registration, recommendation = registration_and_recommendation(token, code)
+    if registration is None or recommendation is None:
         raise Http404
-    return found
+    return Participant(token, registration, registration.session.consultation), recommendation
 
 
 def wants_json(request) -> bool:
@@ -433,8 +436,7 @@ def pillar_url(participant: Participant, recommendation: Recommendation) -> str:
 @require_http_methods(["GET", "POST"])
 def answer(request, token, code):
     """Save one recommendation's answer; back to its place on the pillar page, or JSON."""
-    participant = participant_or_404(token)
-    recommendation = recommendation_or_404(participant, code)
+    participant, recommendation = participant_and_recommendation_or_404(token, code)
     if request.method == "GET":  # e.g. reloading the page shown after an invalid answer
         return redirect(pillar_url(participant, recommendation))
     if not participant.is_active():
