@@ -54,6 +54,58 @@ def machine_speed() -> str:
     return f"a Python loop of 10 million additions takes {time.perf_counter() - started:.2f} s"
 
 
+def process_cpu_seconds() -> dict[int, tuple[int, float]]:
+    """Every process's (parent, CPU seconds used so far, user and system), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        found[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks)
+    return found
+
+
+class CpuMeter:
+    """CPU seconds used by named process trees (a process and all its descendants) between
+    `start()` and `stop()`: unlike throughput, the CPU an answer costs hardly changes when the
+    machine's neighbours slow it down."""
+
+    def __init__(self, roots: dict[str, int]):
+        self.roots = roots
+        self.used: dict[str, float] = {}
+
+    def _sample(self) -> dict[str, float]:
+        processes = process_cpu_seconds()
+        trees = {}
+        for name, root in self.roots.items():
+            tree, grown = {root}, True
+            while grown:
+                more = {pid for pid, (parent, _) in processes.items() if parent in tree} - tree
+                tree |= more
+                grown = bool(more)
+            trees[name] = tree
+        totals = {}
+        for name, tree in trees.items():
+            # A tree holding another (the clients started the server) counts only its own.
+            for other, other_tree in trees.items():
+                if other != name and self.roots[other] in tree:
+                    tree = tree - other_tree
+            totals[name] = sum(processes[pid][1] for pid in tree if pid in processes)
+        return totals
+
+    def start(self) -> None:
+        self._started = self._sample()
+
+    def stop(self) -> None:
+        ended = self._sample()
+        self.used = {name: ended[name] - self._started[name] for name in self.roots}
+
+
 def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -130,6 +182,10 @@ class Postgres:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
             self.running = False
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def pid(self) -> int:
+        """The postmaster's process id (its children serve the connections)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
 
     def query(self, sql: str, *params, fetch: bool = True):
         import psycopg
@@ -566,11 +622,13 @@ async def submission_load(
     warmup: float,
     form_share: float,
     during=None,
+    cpu: CpuMeter | None = None,
 ) -> tuple[Tally, float]:
     """`clients` participants answering for `duration` seconds after `warmup`.
 
     Each client owns its participants (no two clients answer for the same person). Returns
-    the tally and the measured seconds. `during(elapsed, tally)` is awaited once a second.
+    the tally and the measured seconds. `during(elapsed, tally)` is awaited once a second;
+    `cpu` is started and stopped with the measured seconds.
     """
     tokens = setup["tokens"]
     form_clients = round(clients * form_share)
@@ -595,9 +653,17 @@ async def submission_load(
             await asyncio.sleep(1)
             await during(time.monotonic() - start - warmup, tally)
 
+    async def metering():
+        await asyncio.sleep(warmup)
+        cpu.start()
+        await asyncio.sleep(duration)
+        cpu.stop()
+
     tasks = [client(p) for p in participants]
     if during is not None:
         tasks.append(ticker())
+    if cpu is not None:
+        tasks.append(metering())
     await asyncio.gather(*tasks)
     return tally, duration
 

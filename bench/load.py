@@ -29,6 +29,7 @@ from _harness import (
     SLUG,
     Cleanup,
     Consulta,
+    CpuMeter,
     Postgres,
     database_report,
     latency_summary,
@@ -61,7 +62,12 @@ def arguments():
     return parser.parse_args()
 
 
-def submissions_report(tally, seconds: float) -> tuple[str, bool]:
+def cpu_per_answer(cpu: CpuMeter, accepted: int) -> str:
+    parts = [f"{name} {used / max(accepted, 1) * 1000:.2f}" for name, used in cpu.used.items()]
+    return ", ".join(parts) + " ms"
+
+
+def submissions_report(tally, seconds: float, cpu: CpuMeter) -> tuple[str, bool]:
     accepted = tally.statuses[200] + tally.statuses[302]
     rate = accepted / seconds
     latency = latency_summary(tally.latencies)
@@ -84,6 +90,7 @@ def submissions_report(tally, seconds: float) -> tuple[str, bool]:
             f"{latency['p50']:.1f} / {latency['p95']:.1f} / {latency['p99']:.1f} ms (p99 target ≤ {P99_TARGET_MS})",
         ),
         ("latency mean / max", f"{latency['mean']:.1f} / {latency['max']:.1f} ms"),
+        ("CPU per answer", cpu_per_answer(cpu, accepted)),
         ("verdict", "meets the targets" if ok else "MISSES the targets"),
     ]
     return table(rows, f"Answers, {seconds:.0f} s measured"), ok
@@ -129,6 +136,9 @@ def main() -> int:
         say(
             f"{args.clients} clients answering for {args.warmup:.0f} + {args.duration:.0f} s; {machine_load()}"
         )
+        cpu = CpuMeter(
+            {"Consulta": server.process.pid, "PostgreSQL": database.pid(), "clients": os.getpid()}
+        )
         tally, seconds = asyncio.run(
             submission_load(
                 server.port,
@@ -137,10 +147,11 @@ def main() -> int:
                 duration=args.duration,
                 warmup=args.warmup,
                 form_share=args.form_share,
+                cpu=cpu,
             )
         )
         load_after_answers = machine_load()
-        answers, answers_ok = submissions_report(tally, seconds)
+        answers, answers_ok = submissions_report(tally, seconds, cpu)
         stored, stored_ok = database_report(stored_check(database, tally.acknowledged))
         path = f"/en/c/{SLUG}/"
         say(f"{args.page_clients} visitors reading {path} for {args.page_duration:.0f} s")
