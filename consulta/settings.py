@@ -98,20 +98,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # browser_only.*: the middleware of that name, skipped for the REST API (see the module).
     "django.middleware.security.SecurityMiddleware",
     "consulta.serving.static.StaticFilesMiddleware",
     "consulta.serving.middleware.DatabaseUnavailableMiddleware",
     "consulta.serving.page_cache.PublicPageCache",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "consulta.serving.browser_only.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "consulta.front.middleware.ViewerZoneMiddleware",
+    "consulta.serving.browser_only.ViewerZoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "consulta.serving.browser_only.AuthenticationMiddleware",
+    "consulta.serving.browser_only.OTPMiddleware",
     "consulta.audit.middleware.remember_client_address",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "consulta.serving.browser_only.MessageMiddleware",
+    "consulta.serving.browser_only.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
