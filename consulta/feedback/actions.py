@@ -130,7 +130,8 @@ def record_answer(
     this respondent for another recommendation raises SubmissionKeyReused. Two requests
     racing with the same key (or for the same recommendation) store one answer: the loser gets
     DuplicateSubmission. This is the hottest write path (answers arrive by the hundred per
-    second on launch day): a handful of indexed statements, no ordering joins. A caller that
+    second on launch day): on PostgreSQL one statement (`SaveInOneStatement`), elsewhere a
+    few indexed ones, never an ordering join. A caller that
     read the `consultation` during this same request passes it, and its status is not read
     again.
     """
