@@ -239,8 +239,8 @@ class SaveInOneStatement:
     respondent's earlier answers, retire the current one and insert the new version, each step
     only if the earlier answers call for it (`_settled_by_prior`, evaluated in SQL).
 
-    The general path takes three statements for a first answer and six for a change (read,
-    BEGIN, UPDATE, INSERT, COMMIT); at hundreds of answers a second each round trip costs the
+    The general path takes two statements for a first answer (read, INSERT) and five for a
+    change (read, BEGIN, UPDATE, INSERT, COMMIT); at hundreds of answers a second each round trip costs the
     app and the database more CPU than the work itself. The outcome is the same, races
     included: the UPDATE re-checks `is_current` on a row a parallel save changed, and then
     nothing is inserted (DuplicateSubmission); two parallel first answers break the unique

@@ -49,7 +49,7 @@ _REGISTRATION_AND_RECOMMENDATION = CompiledQuery(
                 "session__consultation__recommendations",
                 condition=Q(session__consultation__recommendations__code=code)
                 & ~Q(
-                    session__consultation__recommendations__status=(Recommendation.Status.WITHDRAWN)
+                    session__consultation__recommendations__status=Recommendation.Status.WITHDRAWN
                 ),
             )
         )

@@ -1,18 +1,18 @@
 """Middleware that serves browsers only, skipped for the REST API under /api/.
 
-Sessions, the logged-in user, two-factor state, flash messages, frame options,
-the visitor's chosen time zone and login lock-outs belong to pages seen in a browser. An API
-request authenticates with a token in a header on every call (`consulta.api.auth`, which sets
-`request.user` for an organiser's token) and reads none of them, yet running them took about
-a fifth of the CPU of saving an answer through the API (measured with bench/load.py: 8.8 times
-the load clients' CPU per answer with the whole stack, 7.2 without these).
+Sessions, the logged-in user, two-factor state, flash messages, frame options and the
+visitor's chosen time zone belong to pages seen in a browser. An API request authenticates
+with a token in a header on every call (`consulta.api.auth`, which sets `request.user` for an
+organiser's token) and reads none of them, yet running them cost about a tenth of the CPU of
+saving an answer through the API (bench/load.py with API clients only: Consulta's CPU per
+answer 8.8 times the load clients' with the whole stack, 8.2 without these).
 
 Each name below is a subclass of the middleware of that name: in MIDDLEWARE it sits where the
 original would, runs it (with its view, template-response and exception hooks) for every other
 request, and passes API requests straight on. The test client goes through the same stack, so
-tests see what production serves. The CSRF check stays (it refuses a POST on a
-read-only API document such as openapi.json), and so does django-axes (its check wants its own
-class, and it only reads a flag after the view); so do the locale (API messages are translated), the
+tests see what production serves. The CSRF check stays (it refuses a POST on a read-only API
+document such as openapi.json), and so does django-axes (its check wants its own class, and
+it only reads a flag after the view); so do the locale (API messages are translated), the
 audit trail's client address, the security headers and the 503 handling.
 """
 
