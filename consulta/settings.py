@@ -112,7 +112,7 @@ MIDDLEWARE = [
     "consulta.serving.browser_only.OTPMiddleware",
     "consulta.audit.middleware.remember_client_address",
     "consulta.serving.browser_only.MessageMiddleware",
-    "consulta.serving.browser_only.XFrameOptionsMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",

@@ -1,5 +1,5 @@
-"""The browser's middleware (sessions, logged-in user, messages, frame options, the visitor's
-zone) serves pages and is skipped for the REST API, which authenticates with tokens."""
+"""The browser's middleware (sessions, logged-in user, messages, the visitor's zone) serves
+pages and is skipped for the REST API, which authenticates with tokens."""
 
 import pytest
 from django.conf import settings
@@ -28,7 +28,7 @@ def test_the_api_ignores_a_logged_in_browser_and_sets_no_cookie(demo, organiser_
     public = organiser_client.get("/api/v1/consultations?tz=Africa/Nairobi")
     assert public.status_code == 200
     assert not public.cookies  # no session, message or zone cookie
-    assert "X-Frame-Options" not in public
+    assert public["X-Frame-Options"] == "DENY"  # security headers stay
 
 
 def test_an_organiser_token_still_acts_as_its_user(demo, client, organiser):
@@ -36,5 +36,7 @@ def test_an_organiser_token_still_acts_as_its_user(demo, client, organiser):
     assert client.get(ORGANISER_API, **bearer(secret)).status_code == 200
 
 
-def test_the_admins_middleware_checks_still_pass():
+def test_the_admins_and_the_deployment_middleware_checks_still_pass():
     call_command("check", fail_level="ERROR")
+    # Django's deployment check looks for the frame-options middleware by its name.
+    assert "django.middleware.clickjacking.XFrameOptionsMiddleware" in settings.MIDDLEWARE

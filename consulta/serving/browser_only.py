@@ -1,7 +1,7 @@
 """Middleware that serves browsers only, skipped for the REST API under /api/.
 
-Sessions, the logged-in user, two-factor state, flash messages, frame options and the
-visitor's chosen time zone belong to pages seen in a browser. An API request authenticates
+Sessions, the logged-in user, two-factor state, flash messages and the visitor's chosen
+time zone belong to pages seen in a browser. An API request authenticates
 with a token in a header on every call (`consulta.api.auth`, which sets `request.user` for an
 organiser's token) and reads none of them, yet running them cost about a tenth of the CPU of
 saving an answer through the API (bench/load.py with API clients only: Consulta's CPU per
@@ -13,7 +13,8 @@ request, and passes API requests straight on. The test client goes through the s
 tests see what production serves. The CSRF check stays (it refuses a POST on a read-only API
 document such as openapi.json), and so does django-axes (its check wants its own class, and
 it only reads a flag after the view); so do the locale (API messages are translated), the
-audit trail's client address, the security headers and the 503 handling.
+audit trail's client address, the security headers (frame options included: Django's
+deployment check looks for that middleware by name) and the 503 handling.
 """
 
 from django.utils.module_loading import import_string
@@ -56,4 +57,3 @@ ViewerZoneMiddleware = browser_only("consulta.front.middleware.ViewerZoneMiddlew
 AuthenticationMiddleware = browser_only("django.contrib.auth.middleware.AuthenticationMiddleware")
 OTPMiddleware = browser_only("django_otp.middleware.OTPMiddleware")
 MessageMiddleware = browser_only("django.contrib.messages.middleware.MessageMiddleware")
-XFrameOptionsMiddleware = browser_only("django.middleware.clickjacking.XFrameOptionsMiddleware")
