@@ -24,16 +24,23 @@ def personal_token(registration: Registration) -> str:
 # The registration with its session, consultation and respondent (if any), in one query compiled
 # once: every feedback page and every answer saved, by form or API, starts here.
 _LINKED = (Registration, Session, Consultation, Respondent)
+
+
+def _linked_columns() -> list[str]:
+    """The columns of `_LINKED`, side by side, as `instances` reads them."""
+    return [
+        *columns(Registration),
+        *columns(Session, "session__"),
+        *columns(Consultation, "session__consultation__"),
+        *columns(Respondent, "respondent__"),
+    ]
+
+
 _REGISTRATION_BY_LINK = CompiledQuery(
     lambda pk, nonce: (
         Registration.objects.filter(pk=pk, link_nonce=nonce)
         .order_by()
-        .values_list(
-            *columns(Registration),
-            *columns(Session, "session__"),
-            *columns(Consultation, "session__consultation__"),
-            *columns(Respondent, "respondent__"),
-        )
+        .values_list(*_linked_columns())
     ),
     pk=-1_000_000_007,
     nonce="\x00sample-nonce",
@@ -56,10 +63,7 @@ _REGISTRATION_AND_RECOMMENDATION = CompiledQuery(
         .filter(pk=pk, link_nonce=nonce)
         .order_by()
         .values_list(
-            *columns(Registration),
-            *columns(Session, "session__"),
-            *columns(Consultation, "session__consultation__"),
-            *columns(Respondent, "respondent__"),
+            *_linked_columns(),
             *columns(Recommendation, "live__"),
             *columns(Pillar, "live__pillar__"),
         )
