@@ -322,7 +322,10 @@ def a_parallel_save_commits_meanwhile(monkeypatch, earlier: Answer):
                 stored.set()
                 with connection.cursor() as cursor:
                     for _ in range(200):  # until this save waits for the other window's lock
-                        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                        cursor.execute(
+                            "SELECT count(*) FROM pg_locks WHERE NOT granted AND database = "
+                            "(SELECT oid FROM pg_database WHERE datname = current_database())"
+                        )
                         if cursor.fetchone()[0]:
                             break
                         time.sleep(0.05)
