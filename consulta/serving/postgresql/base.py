@@ -3,10 +3,10 @@ can find something.
 
 Django's CONN_HEALTH_CHECKS sends `SELECT 1` before a kept connection's first query in every
 request. Under load a connection is reused within milliseconds of its last query, and that
-extra round trip is one of the eight that saving an answer costs. Here a connection whose
-last cursor was opened less than `HEALTH_CHECK_AFTER_IDLE` seconds ago (database settings;
-default 1, from DATABASE_HEALTH_CHECK_AFTER_IDLE) is taken as healthy; an older one is checked
-as Django does. After a database restart, an idle connection is replaced before use, as before;
+extra round trip would be one of three for saving an answer (beside the link's read and the
+save). Here a connection whose last cursor was opened less than `HEALTH_CHECK_AFTER_IDLE`
+seconds ago (database settings; default 1, from DATABASE_HEALTH_CHECK_AFTER_IDLE) is taken as
+healthy; an older one is checked as Django does. After a database restart, an idle connection is replaced before use, as before;
 a connection busy at the very moment the server restarted fails one request, which answers 503
 (consulta.serving.unavailable) and which clients retry, and Django closes it when that request
 ends. 0 checks before every request, as Django does.
