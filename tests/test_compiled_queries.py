@@ -15,7 +15,16 @@ from consulta.feedback.actions import (
     respondent_for_registration,
 )
 from consulta.feedback.models import Answer, Respondent
-from consulta.lib.compiled import CompiledInsert, CompiledQuery, CompiledUpdate, columns, instance
+from consulta.lib.compiled import (
+    CompiledInsert,
+    CompiledQuery,
+    CompiledUpdate,
+    columns,
+    execute,
+    instance,
+    numbered,
+    prepared_cursor,
+)
 from consulta.registrations.actions import revoke_personal_link
 from consulta.registrations.links import (
     SALT,
@@ -329,3 +338,36 @@ def test_the_personal_link_read_is_prepared_once_per_connection(people):
         prepared, executions = cursor.fetchone()
     assert prepared == 1
     assert executions >= 3
+
+
+def test_placeholders_are_numbered_as_postgresql_writes_them():
+    assert numbered("SELECT a FROM t WHERE b = %s AND c LIKE 'x%%' AND d = %s") == (
+        "SELECT a FROM t WHERE b = $1 AND c LIKE 'x%' AND d = $2",
+        (),
+    )
+    # A name used twice is one parameter; names come back in the order of their numbers.
+    assert numbered("UPDATE t SET a = %(new)s WHERE a = %(old)s OR b = %(new)s") == (
+        "UPDATE t SET a = $1 WHERE a = $2 OR b = $1",
+        ("new", "old"),
+    )
+    with pytest.raises(ValueError, match="mixes"):
+        numbered("SELECT %s, %(name)s")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the server binds parameters on PostgreSQL only"
+)
+def test_a_prepared_cursor_runs_django_sql_with_server_side_placeholders(people):
+    wanjiru, _amani, _jonas = people
+    with prepared_cursor(connection) as cursor:
+        execute(
+            cursor,
+            "SELECT given_name, %(pct)s FROM registrations_registration "
+            "WHERE id = %(pk)s AND given_name LIKE '%%' AND id = %(pk)s",
+            {"pk": wanjiru.pk, "pct": "100%"},
+        )
+        assert cursor.fetchall() == [(wanjiru.given_name, "100%")]
+        execute(
+            cursor, "SELECT count(*) FROM registrations_registration WHERE id = %s", [wanjiru.pk]
+        )
+        assert cursor.fetchall() == [(1,)]

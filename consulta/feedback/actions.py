@@ -23,6 +23,7 @@ from consulta.lib.compiled import (
     CompiledQuery,
     CompiledUpdate,
     columns,
+    execute,
     instance,
     prepared_cursor,
 )
@@ -305,7 +306,7 @@ SELECT true, {every} FROM inserted
             for field in Answer._meta.concrete_fields
         } | {"key_per_respondent": key_per_respondent}
         with prepared_cursor(connection) as cursor:
-            cursor.execute(self._sql, params)
+            execute(cursor, self._sql, params)
             rows = cursor.fetchall()
         prior = [instance(Answer, row[1:]) for row in rows if not row[0]]
         inserted = [instance(Answer, row[1:]) for row in rows if row[0]]
