@@ -113,7 +113,7 @@ MIDDLEWARE = [
     "consulta.audit.middleware.remember_client_address",
     "consulta.serving.browser_only.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "consulta.serving.content_security.CSPMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
