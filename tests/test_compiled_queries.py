@@ -2,7 +2,8 @@
 what the queryset itself would, and the personal link's registration comes in one query.
 Compiled writes change and store exactly what the ORM would."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, connection, models, transaction
@@ -371,3 +372,28 @@ def test_a_prepared_cursor_runs_django_sql_with_server_side_placeholders(people)
             cursor, "SELECT count(*) FROM registrations_registration WHERE id = %s", [wanjiru.pk]
         )
         assert cursor.fetchall() == [(1,)]
+
+
+def test_the_hot_reads_give_the_orms_aware_utc_datetimes(people, demo):
+    wanjiru = people[0]
+    Registration.objects.filter(pk=wanjiru.pk).update(
+        # Written in another zone, with microseconds: read back as the same instant in UTC.
+        consented_at=datetime(2026, 12, 3, 17, 5, 6, 123456, tzinfo=ZoneInfo("Africa/Nairobi"))
+    )
+    code = demo.recommendations.first().code
+    registration, recommendation = registration_and_recommendation(personal_token(wanjiru), code)
+    loaded = [
+        registration,
+        registration.session,
+        registration.session.consultation,
+        registration.respondent,
+        recommendation,
+    ]
+    for instance_read in loaded:
+        fresh = type(instance_read).objects.get(pk=instance_read.pk)
+        for field in fresh._meta.concrete_fields:
+            value = getattr(instance_read, field.attname)
+            assert value == getattr(fresh, field.attname), field.name
+            if isinstance(value, datetime):
+                assert value.utcoffset() == timedelta(0), field.name
+    assert registration.consented_at == datetime(2026, 12, 3, 14, 5, 6, 123456, tzinfo=UTC)
