@@ -1,8 +1,8 @@
 """django-csp's middleware with the site's policy built once, not for every response.
 
 django-csp builds the Content-Security-Policy header afresh for each response from the settings,
-the view's overrides and the request's nonce: a tenth of a millisecond, a twentieth of the CPU
-of saving an answer through the API. No Consulta view changes the policy and no page uses a
+the view's overrides and the request's nonce: about 60 microseconds, a twentieth of the CPU of
+saving an answer through the API. No Consulta view changes the policy and no page uses a
 nonce, so every response carries the settings' policy: this middleware builds that once (again
 when the settings change, as tests do) and hands it out. A response a view did change
 (`csp_update`, `csp_replace`, `csp_exempt`…), a request that asked for a nonce, a report-only
