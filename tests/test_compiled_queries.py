@@ -21,10 +21,9 @@ from consulta.lib.compiled import (
     CompiledQuery,
     CompiledUpdate,
     columns,
-    execute,
+    execute_prepared,
     instance,
     numbered,
-    prepared_cursor,
 )
 from consulta.registrations.actions import revoke_personal_link
 from consulta.registrations.links import (
@@ -358,19 +357,18 @@ def test_placeholders_are_numbered_as_postgresql_writes_them():
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the server binds parameters on PostgreSQL only"
 )
-def test_a_prepared_cursor_runs_django_sql_with_server_side_placeholders(people):
+def test_a_prepared_statement_runs_django_sql_with_server_side_placeholders(people):
     wanjiru, _amani, _jonas = people
-    with prepared_cursor(connection) as cursor:
-        execute(
-            cursor,
-            "SELECT given_name, %(pct)s FROM registrations_registration "
-            "WHERE id = %(pk)s AND given_name LIKE '%%' AND id = %(pk)s",
-            {"pk": wanjiru.pk, "pct": "100%"},
-        )
+    with execute_prepared(
+        connection,
+        "SELECT given_name, %(pct)s FROM registrations_registration "
+        "WHERE id = %(pk)s AND given_name LIKE '%%' AND id = %(pk)s",
+        {"pk": wanjiru.pk, "pct": "100%"},
+    ) as cursor:
         assert cursor.fetchall() == [(wanjiru.given_name, "100%")]
-        execute(
-            cursor, "SELECT count(*) FROM registrations_registration WHERE id = %s", [wanjiru.pk]
-        )
+    with execute_prepared(
+        connection, "SELECT count(*) FROM registrations_registration WHERE id = %s", [wanjiru.pk]
+    ) as cursor:
         assert cursor.fetchall() == [(1,)]
 
 

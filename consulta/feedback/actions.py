@@ -23,9 +23,8 @@ from consulta.lib.compiled import (
     CompiledQuery,
     CompiledUpdate,
     columns,
-    execute,
+    execute_prepared,
     instance,
-    prepared_cursor,
 )
 from consulta.meetings.models import Session
 from consulta.registrations.models import Registration
@@ -305,8 +304,7 @@ SELECT true, {every} FROM inserted
             field.attname: field.get_db_prep_save(getattr(answer, field.attname), connection)
             for field in Answer._meta.concrete_fields
         } | {"key_per_respondent": key_per_respondent}
-        with prepared_cursor(connection) as cursor:
-            execute(cursor, self._sql, params)
+        with execute_prepared(connection, self._sql, params) as cursor:
             rows = cursor.fetchall()
         prior = [instance(Answer, row[1:]) for row in rows if not row[0]]
         inserted = [instance(Answer, row[1:]) for row in rows if row[0]]
