@@ -149,6 +149,81 @@ def test_instance_rebuilds_the_orms_model_and_none_for_a_missing_join(people):
     assert instance(Respondent, row[width:]) is None
 
 
+def loaded_state(obj) -> tuple:
+    """Everything an instance holds: its attributes, and whether it is saved and where."""
+    attributes = {k: v for k, v in vars(obj).items() if k != "_state"}
+    return type(obj), attributes, obj._state.adding, obj._state.db, obj._state.fields_cache
+
+
+def test_instance_holds_exactly_what_from_db_gives(people, demo):
+    wanjiru, _, _ = people
+    recommendation = demo.recommendations.select_related("pillar").first()
+    for obj in (
+        wanjiru,
+        wanjiru.session,
+        demo,
+        Respondent.objects.get(registration=wanjiru),
+        recommendation,
+        recommendation.pillar,
+    ):
+        model = type(obj)
+        values = [getattr(obj, field.attname) for field in model._meta.concrete_fields]
+        names = [field.attname for field in model._meta.concrete_fields]
+        built = instance(model, values, using="default")
+        assert loaded_state(built) == loaded_state(model.from_db("default", names, values))
+        assert built == obj and built.pk == obj.pk
+
+
+@isolate_apps("consulta.feedback")
+def test_a_model_that_needs_its_init_still_goes_through_it():
+    """A post_init receiver, an `__init__` of its own, or a column behind a descriptor of its
+    own: each must see the instance built as `from_db` builds it."""
+
+    class Seen(models.Model):  # noqa: DJ008 (never shown)
+        name = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "feedback"
+
+    class Counted(models.Model):  # noqa: DJ008 (never shown)
+        name = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "feedback"
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.built_by_init = True
+
+    class Upper:
+        def __get__(self, obj, owner=None):
+            return self if obj is None else obj.__dict__["name"]
+
+        def __set__(self, obj, value):
+            obj.__dict__["name"] = value.upper()
+
+    class Shouted(models.Model):  # noqa: DJ008 (never shown)
+        name = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "feedback"
+
+    Shouted.name = Upper()
+
+    seen = []
+
+    def remember(sender, instance, **kwargs):
+        seen.append(instance.name)
+
+    models.signals.post_init.connect(remember, sender=Seen)
+    try:
+        assert instance(Seen, [1, "amani"]).name == "amani" and seen == ["amani"]
+    finally:
+        models.signals.post_init.disconnect(remember, sender=Seen)
+    assert instance(Counted, [2, "jonas"]).built_by_init
+    assert instance(Shouted, [3, "wanjiru"]).name == "WANJIRU"
+
+
 def test_the_personal_link_loads_everything_in_one_query(people, django_assert_num_queries):
     wanjiru, amani, _ = people
     with django_assert_num_queries(1):
