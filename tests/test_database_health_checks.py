@@ -8,6 +8,9 @@ import psycopg
 import pytest
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 
+from consulta.registrations.links import personal_token, registration_for_token
+from tests.conftest import register
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
@@ -113,3 +116,39 @@ def test_with_no_idle_time_allowed_every_request_is_checked(health_checks, monke
         health_checks.new_request()
         server_pid()
     assert health_checks.count == 3
+
+
+@pytest.fixture
+def personal_link(demo):
+    registration = register(demo.sessions.get(key="africa"), "Amani", "Otieno", "amani@ex.org")
+    return registration, personal_token(registration)
+
+
+def test_the_hot_statements_count_as_use_of_the_connection(
+    personal_link, health_checks, within_the_allowance
+):
+    """A connection kept busy saving answers, which only run the hot statements on the kept
+    cursor, is as used as any other: no check before its next request."""
+    registration, token = personal_link
+    this_threads_connection().last_used = time.monotonic() - 59.5
+    assert registration_for_token(token).pk == registration.pk
+    time.sleep(1)  # now 60.5 s since the last use, unless the read above counted
+    health_checks.new_request()
+    assert registration_for_token(token).pk == registration.pk
+    assert health_checks.count == 0
+
+
+def test_the_hot_statements_keep_one_cursor_and_take_a_new_one_with_a_new_connection(
+    personal_link, health_checks
+):
+    registration, token = personal_link
+    kept = connection.prepared_cursor().cursor
+    assert registration_for_token(token).pk == registration.pk
+    assert connection.prepared_cursor().cursor is kept
+    pid = server_pid()
+    drop_on_the_server(pid)
+    connection.last_used -= connection.after_idle + 1  # idle since before the restart
+    health_checks.new_request()
+    assert registration_for_token(token).pk == registration.pk, "read on the new connection"
+    assert connection.prepared_cursor().cursor is not kept
+    assert server_pid() != pid

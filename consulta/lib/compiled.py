@@ -16,14 +16,12 @@ two writes of saving an answer. Saving an answer through the API took 9 ms of CP
 were used, 3.4 ms after (same 2-core machine, in process, without the HTTP server).
 """
 
-import datetime
 import inspect
 import re
 import weakref
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-import psycopg
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.base import ModelState
@@ -40,22 +38,17 @@ def execute_prepared(connection, sql: str, params):
     run on it (Django's `%s` or `%(name)s` placeholders); closed again if that fails.
 
     On PostgreSQL with prepared statements on (settings: DATABASE_PREPARED_STATEMENTS) the
-    cursor binds its parameters on the server: the same SQL is then parsed and planned once per
+    statement runs on the connection's kept cursor (consulta.serving.postgresql), which binds
+    its parameters on the server: the same SQL is then parsed and planned once per
     connection, which for the personal link's four-table read cuts the database's work by two
     thirds. The SQL goes with PostgreSQL's own `$1, $2…` placeholders, numbered once per
     statement: psycopg would otherwise find Django's placeholders again on every execute in SQL
     longer than 4 kB (the personal link's read is 6 kB), which cost a tenth of that read's CPU."""
-    cursor = connection.cursor()
-    raw = connection.connection
-    if connection.vendor == "postgresql" and raw.prepare_threshold is not None:
-        client_side, cursor.cursor = cursor.cursor, psycopg.RawCursor(raw)
-        client_side.close()
-        if connection.timezone is datetime.UTC:
-            # The session's time zone is UTC (Django sets it): psycopg's own loader gives
-            # the same aware UTC datetimes as Django's, which parses them in Python and cost
-            # a twentieth of an answer's CPU (ten timestamps for the personal link's read).
-            # Per cursor: Django's own cursors expect its loader on the connection.
-            cursor.adapters.register_loader("timestamptz", _TIMESTAMPTZ_LOADER)
+    prepared = getattr(connection, "prepared_cursor", None)
+    cursor = prepared() if prepared else None
+    if cursor is None:
+        cursor = connection.cursor()
+    else:
         sql, names = numbered(sql)
         if names:
             params = [params[name] for name in names]
@@ -65,11 +58,6 @@ def execute_prepared(connection, sql: str, params):
         cursor.close()
         raise
     return cursor
-
-
-_TIMESTAMPTZ_LOADER = psycopg.adapters.get_loader(
-    psycopg.adapters.types["timestamptz"].oid, psycopg.pq.Format.TEXT
-)
 
 
 _PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?s|%%")
