@@ -127,7 +127,7 @@ def put_my_answer(
     recommendation = request.recommendation  # read with the token
     if recommendation is None:
         raise ApiError(404, "not_found", f"No recommendation {code!r} in this consultation.")
-    values = payload.dict()
+    values = payload.model_dump()
     respondent = actions.respondent_for_registration(registration)
     try:
         saved = actions.record_answer(

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
 
 from consulta.feedback.views.participant import MAX_TEXT
 
@@ -155,7 +155,12 @@ SupportLevel = Annotated[int, Field(ge=0, le=5), BeforeValidator(_a_number)]
 PriorityLevel = Annotated[int, Field(ge=1, le=4), BeforeValidator(_a_number)]
 
 
-class AnswerIn(Schema):
+# An answer's two schemas are plain pydantic models, not django-ninja's `Schema`: they only
+# carry dicts, and `Schema` reads every field through a Python getter meant for model
+# instances, which cost a twentieth of saving an answer. The OpenAPI description is the same.
+
+
+class AnswerIn(BaseModel):
     support: SupportLevel | None = Field(
         None, description="0 no opinion, 1 strongly disagree … 5 strongly agree."
     )
@@ -164,7 +169,7 @@ class AnswerIn(Schema):
     proposed_text: str = Field("", max_length=MAX_TEXT, description="A proposed rewording.")
 
 
-class AnswerOut(Schema):
+class AnswerOut(BaseModel):
     recommendation: str
     support: int | None
     priority: int | None
