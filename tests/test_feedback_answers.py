@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from consulta.definitions.loader import load_text
 from consulta.feedback import actions as feedback
 from consulta.feedback.models import Answer, Channel, Respondent, Support
+from consulta.feedback.views.participant import AnswerForm
 from consulta.registrations import actions as registrations
 from consulta.registrations.links import personal_token
 from consulta.registrations.models import Registration
@@ -500,6 +501,24 @@ def test_invalid_values_are_named_at_their_fields_and_nothing_is_written(client,
     assert 'class="error"' not in mm1
     assert Answer.objects.count() == 0
     assert Respondent.objects.count() == 0
+
+
+def test_each_answer_form_has_its_own_fields_though_they_share_the_scales():
+    """The scales' choices are shared between forms: a form that changes its field's choices,
+    widget or messages changes them for itself only."""
+    key = "k" * 32
+    changed = AnswerForm({"support": "9", "submission_key": key})
+    changed.fields["support"].choices = [("", ""), ("9", "Nine")]
+    changed.fields["support"].widget.attrs["data-changed"] = "yes"
+    changed.fields["priority"].error_messages["invalid_choice"] = "Changed."
+    assert changed.is_valid() and changed.cleaned_data["support"] == 9
+    declared = AnswerForm({"support": "9", "priority": "7", "submission_key": key})
+    assert not declared.is_valid()
+    assert declared.errors["support"] == ["Choose a level of support from the list."]
+    assert declared.errors["priority"] == ["Choose a priority from the list."]
+    assert "data-changed" not in declared.fields["support"].widget.attrs
+    assert AnswerForm({"support": "3", "submission_key": key}).is_valid()
+    assert [value for value, _label in declared.fields["support"].widget.choices][:2] == ["", "0"]
 
 
 def test_an_answer_without_its_submission_key_is_refused(client, token):
