@@ -8,6 +8,7 @@ import psycopg
 import pytest
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 
+from consulta.lib.compiled import execute_prepared
 from consulta.registrations.links import personal_token, registration_for_token
 from tests.conftest import register
 
@@ -138,17 +139,27 @@ def test_the_hot_statements_count_as_use_of_the_connection(
     assert health_checks.count == 0
 
 
-def test_the_hot_statements_keep_one_cursor_and_take_a_new_one_with_a_new_connection(
+def test_the_hot_statements_keep_a_cursor_each_and_take_new_ones_with_a_new_connection(
     personal_link, health_checks
 ):
     registration, token = personal_link
-    kept = connection.prepared_cursor().cursor
-    assert registration_for_token(token).pk == registration.pk
-    assert connection.prepared_cursor().cursor is kept
+    given = "SELECT given_name FROM registrations_registration WHERE id = %s"
+    family = given.replace("given_name", "family_name")
+
+    def run(sql):
+        with execute_prepared(connection, sql, [registration.pk]) as cursor:
+            return cursor.cursor, cursor.fetchall()
+
+    kept, rows = run(given)
+    assert rows == [("Amani",)]
+    assert run(given) == (kept, rows)
+    other, rows = run(family)
+    assert other is not kept and rows == [("Otieno",)]
     pid = server_pid()
     drop_on_the_server(pid)
     connection.last_used -= connection.after_idle + 1  # idle since before the restart
     health_checks.new_request()
     assert registration_for_token(token).pk == registration.pk, "read on the new connection"
-    assert connection.prepared_cursor().cursor is not kept
+    renewed, rows = run(given)
+    assert renewed is not kept and rows == [("Amani",)]
     assert server_pid() != pid

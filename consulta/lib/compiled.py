@@ -45,7 +45,7 @@ def execute_prepared(connection, sql: str, params):
     statement: psycopg would otherwise find Django's placeholders again on every execute in SQL
     longer than 4 kB (the personal link's read is 6 kB), which cost a tenth of that read's CPU."""
     prepared = getattr(connection, "prepared_cursor", None)
-    cursor = prepared() if prepared else None
+    cursor = prepared(sql) if prepared else None
     if cursor is None:
         cursor = connection.cursor()
     else:
