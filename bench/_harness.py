@@ -629,6 +629,13 @@ async def submission_load(
     Each client owns its participants (no two clients answer for the same person). Returns
     the tally and the measured seconds. `during(elapsed, tally)` is awaited once a second;
     `cpu` is started and stopped with the measured seconds.
+
+    Clients arrive one by one over the first half of the warm-up, browsers and API clients
+    interleaved, as people do, rather than all in the same millisecond. A kept-alive
+    connection stays with the worker process that accepted it for the whole run, and a burst
+    of simultaneous connections lands unevenly: once 32 of the 48 on one process and 16 on
+    the other, whose clients then waited half as long as the first one's. The arrivals spread
+    them as a steady stream of visitors would.
     """
     tokens = setup["tokens"]
     form_clients = round(clients * form_share)
@@ -636,14 +643,25 @@ async def submission_load(
         Participant(i, port, tokens[i::clients], setup, "form" if i < form_clients else "api")
         for i in range(clients)
     ]
-    await asyncio.gather(*(p.open_form() for p in participants if p.mode == "form"))
+    arrivals = sorted(
+        participants,
+        key=lambda p: (
+            (p.number + 0.5) / form_clients
+            if p.mode == "form"
+            else (p.number - form_clients + 0.5) / (clients - form_clients)
+        ),
+    )
+    spacing = warmup / 2 / clients
     tally = Tally()
     start = time.monotonic()
     measuring_from = time.perf_counter() + warmup
     stop_at = start + warmup + duration
     give_up_at = stop_at + 120  # retries go on after the end, so no acknowledged answer is lost
 
-    async def client(participant: Participant):
+    async def client(participant: Participant, arrival: float):
+        await asyncio.sleep(arrival)
+        if participant.mode == "form":
+            await participant.open_form()
         while time.monotonic() < stop_at:
             await participant.submit(tally, measuring_from, give_up_at)
         await participant.connection.close()
@@ -659,7 +677,7 @@ async def submission_load(
         await asyncio.sleep(duration)
         cpu.stop()
 
-    tasks = [client(p) for p in participants]
+    tasks = [client(p, n * spacing) for n, p in enumerate(arrivals)]
     if during is not None:
         tasks.append(ticker())
     if cpu is not None:
