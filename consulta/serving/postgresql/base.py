@@ -11,8 +11,8 @@ a connection busy at the very moment the server restarted fails one request, whi
 (consulta.serving.unavailable) and which clients retry, and Django closes it when that request
 ends. 0 checks before every request, as Django does.
 
-With prepared statements on, `prepared_cursor()` serves the hottest statements
-(consulta.lib.compiled) from one cursor kept for the connection's life.
+With prepared statements on, `prepared_cursor(sql)` serves the hottest statements
+(consulta.lib.compiled) from cursors kept for the connection's life, one per statement.
 """
 
 import datetime
@@ -43,6 +43,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().__init__(*args, **kwargs)
         self.after_idle = self.settings_dict.get("HEALTH_CHECK_AFTER_IDLE", DEFAULT_AFTER_IDLE)
         self.last_used = float("-inf")
+        self._kept_cursors = (None, {})  # (the connection they belong to, a cursor per SQL)
 
     def close_if_health_check_failed(self):
         if (
@@ -78,9 +79,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if raw.prepare_threshold is None:
             return None
         with self.wrap_database_errors:
-            kept_for = self.__dict__.get("_kept_cursors")
-            if kept_for is None or kept_for["connection"] is not raw:
-                kept_for = self._kept_cursors = {"connection": raw}
+            kept_with, kept_for = self._kept_cursors
+            if kept_with is not raw:
+                kept_for = {}
+                self._kept_cursors = (raw, kept_for)
             kept = kept_for.get(sql)
             if kept is None:
                 kept = kept_for[sql] = KeptCursor(raw)
